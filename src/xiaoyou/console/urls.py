@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from xiaoyou.console.views import console
+
+app_name = "console"
+urlpatterns = [
+    path("", console.dashboard, name="dashboard"),
+]

@@ -1,0 +1,3 @@
+"""Fixtures shared by the whole suite: personas, clients, the Celery mode."""
+
+from __future__ import annotations
