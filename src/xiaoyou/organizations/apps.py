@@ -8,3 +8,8 @@ class OrganizationsConfig(AppConfig):
     name = "xiaoyou.organizations"
     label = "organizations"
     verbose_name = _("Organizations")
+
+    def ready(self) -> None:
+        from xiaoyou.organizations import policy
+
+        policy.register()
