@@ -1,0 +1,86 @@
+"""Registries the shells read: each app registers its own entries in AppConfig.ready().
+
+Core knows no feature; the console and the hall render whatever is registered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A console sidebar entry. `permission(user)` hides it from those who may not use it."""
+
+    key: str
+    label: Any  # lazy translated string
+    url_name: str
+    icon: str = ""
+    section: Any = ""
+    order: int = 100
+    permission: Callable[[Any], bool] | None = None
+    badge: Callable[[HttpRequest], int] | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A dashboard figure: `value(request)` returns a number for the current org scope."""
+
+    key: str
+    label: Any
+    value: Callable[[HttpRequest], int | str]
+    url_name: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class QuickEntry:
+    key: str
+    label: Any
+    url_name: str
+    icon: str = ""
+    order: int = 100
+    permission: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A hall home section or personal-center entry: `render(request)` returns HTML or ''."""
+
+    key: str
+    label: Any
+    render: Callable[[HttpRequest], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """Console global search: `search(request, text)` returns [(label, url), ...]."""
+
+    key: str
+    label: Any
+    search: Callable[[HttpRequest, str], list[tuple[str, str]]]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    items: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, item: Any) -> None:
+        self.items[item.key] = item
+
+    def all(self) -> list[Any]:
+        return sorted(self.items.values(), key=lambda item: (item.order, item.key))
+
+
+console_nav = Registry()
+dashboard_figures = Registry()
+quick_entries = Registry()
+hall_home_sections = Registry()
+personal_center_entries = Registry()
+search_providers = Registry()
