@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,11 @@ class User(AbstractUser):
     """An account. `username` stays internal (generated); people sign in by phone, email or WeChat."""
 
     phone = models.CharField(
-        _("mobile phone"), max_length=20, unique=True, null=True, blank=True,
+        _("mobile phone"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("E.164 format, e.g. +8613800138000"),
     )
     phone_verified = models.BooleanField(_("phone verified"), default=False)
@@ -25,7 +31,7 @@ class User(AbstractUser):
     failed_login_count = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
-    objects = XiaoyouUserManager()
+    objects: ClassVar[XiaoyouUserManager] = XiaoyouUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -16,18 +16,19 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "xiaoyou_request_context", default=RequestContext()
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "xiaoyou_request_context", default=None
 )
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
-def activate(context: RequestContext) -> contextvars.Token[RequestContext]:
+def activate(context: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(context)
 
 
-def deactivate(token: contextvars.Token[RequestContext]) -> None:
+def deactivate(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

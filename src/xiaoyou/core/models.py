@@ -30,13 +30,21 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
     org = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, db_index=True, blank=True)
@@ -56,7 +64,9 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )
 
     def save(self, *args, **kwargs):  # type: ignore[override]
         # Append-only: an existing entry is never rewritten through the application.
@@ -74,6 +84,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.count} entries, head {self.last_hash[:12]}"
+
 
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -87,7 +100,9 @@ class ReviewItem(TimeStampedModel):
 
     kind = models.CharField(_("type"), max_length=64, db_index=True)
     org = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("organization"), on_delete=models.CASCADE,
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
         related_name="review_items",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -95,16 +110,27 @@ class ReviewItem(TimeStampedModel):
     target = GenericForeignKey("content_type", "object_id")
     summary = models.CharField(_("summary"), max_length=300)
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitter"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="submitted_reviews",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_reviews",
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING,
+        _("status"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
         db_index=True,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -140,16 +166,27 @@ class Job(TimeStampedModel):
     kind = models.CharField(_("type"), max_length=64, db_index=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED,
+        _("status"),
+        max_length=16,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
         db_index=True,
     )
     org = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     params = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(_("total"), default=0)
@@ -223,8 +260,13 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind", "channel"], name="one_preference_per_kind_channel")
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="one_preference_per_kind_channel"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.channel}: {'on' if self.is_enabled else 'off'}"
 
 
 class Delivery(models.Model):
@@ -244,3 +286,6 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} via {self.channel}: {self.status}"

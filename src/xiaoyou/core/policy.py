@@ -54,14 +54,17 @@ def register(
     """
     if org_of is None:
         if org_field:
+
             def org_of(obj: Any, _field: str = org_field) -> Any:
                 target = obj
                 for part in _field.split("__"):
                     target = getattr(target, part)
                 return target
         else:
+
             def org_of(obj: Any) -> Any:
                 return obj
+
     _rules[_key(model, action)] = Rule(role, org_of, org_field, check, allow_anonymous)
 
 
@@ -76,7 +79,7 @@ def can(user: Any, action: str, obj: Model | type[Model], *, org: Any = None) ->
     """True when `user` may do `action` on `obj` (an instance, or a model class with `org`)."""
     from xiaoyou.organizations.selectors import has_role
 
-    rule = rule_for(obj if not isinstance(obj, type) else obj, action)
+    rule = rule_for(obj, action)
     if not getattr(user, "is_authenticated", False):
         if not rule.allow_anonymous:
             return False
