@@ -31,11 +31,19 @@ class OrgTree:
 
 @pytest.fixture
 def org_tree(db) -> OrgTree:
-    root = OrganizationFactory(name="示范大学校友总会", kind=OrganizationKind.MAIN, school_name="示范大学")
-    college = OrganizationFactory(name="计算机学院校友会", kind=OrganizationKind.COLLEGE, parent=root)
-    club = OrganizationFactory(name="计算机学院羽毛球俱乐部", kind=OrganizationKind.CLUB, parent=college)
+    root = OrganizationFactory(
+        name="示范大学校友总会", kind=OrganizationKind.MAIN, school_name="示范大学"
+    )
+    college = OrganizationFactory(
+        name="计算机学院校友会", kind=OrganizationKind.COLLEGE, parent=root
+    )
+    club = OrganizationFactory(
+        name="计算机学院羽毛球俱乐部", kind=OrganizationKind.CLUB, parent=college
+    )
     other = OrganizationFactory(name="经济学院校友会", kind=OrganizationKind.COLLEGE, parent=root)
-    regional = OrganizationFactory(name="上海校友会", kind=OrganizationKind.REGIONAL, parent=root, city="上海")
+    regional = OrganizationFactory(
+        name="上海校友会", kind=OrganizationKind.REGIONAL, parent=root, city="上海"
+    )
     return OrgTree(root=root, college=college, club=club, other_college=other, regional=regional)
 
 
@@ -47,7 +55,9 @@ def _with_role(org: Organization, role: str, **user_fields):
 
 @pytest.fixture
 def platform_admin(org_tree):
-    return _with_role(org_tree.root, Role.ADMIN, is_staff=True, is_superuser=True, display_name="平台管理员")
+    return _with_role(
+        org_tree.root, Role.ADMIN, is_staff=True, is_superuser=True, display_name="平台管理员"
+    )
 
 
 @pytest.fixture

@@ -16,9 +16,17 @@ def test_admin_role_reaches_down_the_tree_but_not_sideways(org_tree, college_adm
 
 
 def test_scoped_queryset_keeps_only_the_admins_subtree(org_tree, college_admin, regional_admin):
-    names = set(policy.scoped(Organization.objects.all(), college_admin, "change").values_list("name", flat=True))
+    names = set(
+        policy.scoped(Organization.objects.all(), college_admin, "change").values_list(
+            "name", flat=True
+        )
+    )
     assert names == {"计算机学院校友会", "计算机学院羽毛球俱乐部"}
-    names = set(policy.scoped(Organization.objects.all(), regional_admin, "change").values_list("name", flat=True))
+    names = set(
+        policy.scoped(Organization.objects.all(), regional_admin, "change").values_list(
+            "name", flat=True
+        )
+    )
     assert names == {"上海校友会"}
 
 

@@ -29,7 +29,9 @@ def current() -> Branding:
 
     root = root_organization()
     association = root.name if root else _("Alumni Association")
-    school = settings.SCHOOL_NAME or (root.school_name if root and root.school_name else association)
+    school = settings.SCHOOL_NAME or (
+        root.school_name if root and root.school_name else association
+    )
     value = Branding(
         school_name=school,
         association_name=association,

@@ -56,6 +56,8 @@ class ApplicationErrorMiddleware:
         if not isinstance(exception, ApplicationError):
             return None
         payload = {"error": {"code": exception.code, "message": exception.text()}}
-        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        if request.path.startswith("/api/") or "application/json" in request.headers.get(
+            "Accept", ""
+        ):
             return JsonResponse(payload, status=exception.status)
         return render(request, "error.html", payload, status=exception.status)

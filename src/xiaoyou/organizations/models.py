@@ -26,8 +26,12 @@ class Organization(TimeStampedModel):
     school_name = models.CharField(_("school name"), max_length=100, blank=True)
     kind = models.CharField(_("type"), max_length=16, choices=OrganizationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organization"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

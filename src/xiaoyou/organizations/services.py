@@ -35,7 +35,9 @@ def organization_create(
     org.path = f"{parent_path}{org.pk}/"
     org.depth = parent.depth + 1 if parent else 0
     org.save(update_fields=["path", "depth"])
-    audit.record(actor=actor, action="organization.create", obj=org, org=org, changes={"name": [None, name]})
+    audit.record(
+        actor=actor, action="organization.create", obj=org, org=org, changes={"name": [None, name]}
+    )
     branding.invalidate()
     return org
 
@@ -49,5 +51,11 @@ def role_grant(*, actor: Any | None, user: Any, org: Organization, role: str) ->
         policy.require(actor, "manage_roles", org)
     granted, _created = OrgRole.objects.get_or_create(user=user, org=org, role=Role(role))
     clear_role_cache(user)
-    audit.record(actor=actor, action="role.grant", obj=granted, org=org, changes={"role": [None, role], "user": [None, str(user)]})
+    audit.record(
+        actor=actor,
+        action="role.grant",
+        obj=granted,
+        org=org,
+        changes={"role": [None, role], "user": [None, str(user)]},
+    )
     return granted
