@@ -29,12 +29,15 @@ class AuditEntry(models.Model):
     """管理日志: one staff write; chained to the previous entry by hash so tampering shows."""
 
     created_at = models.DateTimeField(_("time"), db_index=True)
+    # No database constraint and no SET_NULL: deleting a user or an organization must not
+    # rewrite (and so break the hash of) the entries that name them; the labels keep who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -43,7 +46,8 @@ class AuditEntry(models.Model):
         verbose_name=_("organization"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
@@ -274,6 +278,8 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Claimed by one worker (conditional UPDATE from queued) so no message goes out twice.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
