@@ -7,6 +7,7 @@ sessions, Celery broker), S3_BUCKET (media on an S3-compatible store), SECRET_KE
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from pathlib import Path
@@ -240,12 +241,23 @@ SMS_TENCENT_SECRET_KEY = env_str("SMS_TENCENT_SECRET_KEY")
 SMS_TENCENT_SDK_APP_ID = env_str("SMS_TENCENT_SDK_APP_ID")
 SMS_TENCENT_TEMPLATE_ID = env_str("SMS_TENCENT_TEMPLATE_ID")
 SMS_TENCENT_REGION = env_str("SMS_TENCENT_REGION", "ap-guangzhou")
+# Logical template -> provider template, as JSON: {"verification_code": "SMS_123",
+# "review.decided": "1234567:title,result"} (":params" gives Tencent's positional order).
+SMS_TEMPLATES: dict[str, str] = json.loads(env_str("SMS_TEMPLATES", "{}"))
+# Texts with a code (no SMS bombing): "LIMIT/SECONDS" rules per phone and per client address.
+SMS_CODE_RATE_PER_PHONE = env_list("SMS_CODE_RATE_PER_PHONE", ["1/60", "5/3600", "10/86400"])
+SMS_CODE_RATE_PER_IP = env_list("SMS_CODE_RATE_PER_IP", ["20/3600"])
 
 # WeChat (official account / open platform); base URLs configurable so tests use an emulator.
 WECHAT_APP_ID = env_str("WECHAT_APP_ID")
 WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET")
 WECHAT_OPEN_URL = env_str("WECHAT_OPEN_URL", "https://open.weixin.qq.com")
 WECHAT_API_URL = env_str("WECHAT_API_URL", "https://api.weixin.qq.com")
+# The open platform's website app (网站应用) for QR login on a PC; the official account's if unset.
+WECHAT_WEB_APP_ID = env_str("WECHAT_WEB_APP_ID")
+WECHAT_WEB_APP_SECRET = env_str("WECHAT_WEB_APP_SECRET")
+# Notification kind -> template message id, as JSON: {"review.decided": "TEMPLATE_ID"}.
+WECHAT_TEMPLATES: dict[str, str] = json.loads(env_str("WECHAT_TEMPLATES", "{}"))
 
 # --- Platform branding ----------------------------------------------------------------------
 SCHOOL_NAME = env_str("XIAOYOU_SCHOOL_NAME", "")
@@ -295,7 +307,28 @@ LOGGING = {
 ACCOUNT_ADAPTER = "xiaoyou.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "xiaoyou.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
+# Sign-up by phone (code, no password) or by email + password: all optional here, the form
+# (xiaoyou.accounts.forms.SignupForm) requires one set or the other.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1", "password2"]
+ACCOUNT_FORMS = {
+    "signup": "xiaoyou.accounts.forms.SignupForm",
+    "request_login_code": "xiaoyou.accounts.forms.RequestLoginCodeForm",
+    "change_phone": "xiaoyou.accounts.forms.ChangePhoneForm",
+}
+# account.W001 warns that no login method is a required sign-up field; the form enforces it.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# SMS codes: 6 digits, valid 5 minutes, 3 tries; texts are limited by SMS_CODE_RATE_* instead of
+# allauth's own verify_phone limit (one place decides, with a message the form can show).
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 300
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_RATE_LIMITS = {"verify_phone": None}
+# Sign-in throttling is allauth's login_failed limit (10/min per IP, 5 per 5 min per account);
+# lockout: this many wrong passwords in a row lock the account for ACCOUNT_LOCKOUT_SECONDS.
+ACCOUNT_LOCKOUT_THRESHOLD = env_int("ACCOUNT_LOCKOUT_THRESHOLD", 10)
+ACCOUNT_LOCKOUT_SECONDS = env_int("ACCOUNT_LOCKOUT_SECONDS", 15 * 60)
+# Sorted SHA-1 list of breached passwords (e.g. Pwned Passwords "ordered by hash"); none: off.
+PASSWORD_BREACHED_SHA1_FILE = env_str("PASSWORD_BREACHED_SHA1_FILE")
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"

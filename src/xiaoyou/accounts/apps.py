@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
     name = "xiaoyou.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Error messages of the app.
+        from xiaoyou.accounts import errors  # noqa: F401
