@@ -45,3 +45,60 @@ class OrgRoleFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     org = factory.SubFactory(OrganizationFactory)
     role = Role.MEMBER
+
+
+# --- API tokens and alumni records (api and alumni apps) -----------------------------------
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """Creates a token through the service; the full token string is on `.plain` (never saved)."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"脚本{n}")
+    expires_at = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from xiaoyou.api.services import api_token_create
+
+        user = kwargs["user"]
+        token, plain = api_token_create(
+            actor=user, user=user, name=kwargs["name"], expires_at=kwargs.get("expires_at")
+        )
+        token.plain = plain
+        return token
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.Department"
+
+    name = factory.Sequence(lambda n: f"第{n}学院")
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+    org = None
+
+
+class MajorFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.Major"
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"专业{n}")
+
+
+class AlumniRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.AlumniRecord"
+
+    org = factory.SubFactory(OrganizationFactory, kind=OrganizationKind.MAIN)
+    name = factory.Sequence(lambda n: f"李{n}")
+    gender = "male"
+    student_id = factory.Sequence(lambda n: f"2010011{n:04d}")
+    department = factory.SubFactory(DepartmentFactory)
+    major = factory.SubFactory(MajorFactory, department=factory.SelfAttribute("..department"))
+    degree_level = "bachelor"
+    enrollment_year = 2010
+    graduation_year = 2014

@@ -7,4 +7,19 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "xiaoyou.api"
     label = "api"
-    verbose_name = _("Api")
+    verbose_name = _("API")
+
+    def ready(self) -> None:
+        from xiaoyou.api import errors, policy, views
+        from xiaoyou.core.registry import Section, personal_center_entries
+
+        errors.register()
+        policy.register()
+        personal_center_entries.add(
+            Section(
+                key="api_tokens",
+                label=_("API tokens"),
+                render=views.personal_center_entry,
+                order=900,
+            )
+        )
