@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # widget templates for FORM_RENDERER below
     "django_htmx",
     "ninja",
     "django_celery_beat",
@@ -105,10 +106,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xiaoyou.core.context_processors.platform",
+                "xiaoyou.console.context.shell",
             ],
         },
     },
 ]
+
+# `{{ form }}` renders through templates/django/forms/ (design-system fields, inline errors).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xiaoyou.sqlite3'}")

@@ -8,3 +8,16 @@ class HallConfig(AppConfig):
     name = "xiaoyou.hall"
     label = "hall"
     verbose_name = _("Hall")
+
+    def ready(self) -> None:
+        from xiaoyou.core.registry import Section, personal_center_entries
+        from xiaoyou.hall.views import hall
+
+        personal_center_entries.add(
+            Section(key="console", label=_("Console"), render=hall.console_entry, order=10)
+        )
+        personal_center_entries.add(
+            Section(
+                key="account", label=_("Account security"), render=hall.account_entry, order=800
+            )
+        )
