@@ -19,6 +19,12 @@ WEB_APP_ID, WEB_SECRET = "wx000000000000web", "web-secret-0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    # Chinese is the default language; assertions here read the English msgids.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # Rate-limit counters and the WeChat token live in the cache: no test sees another's.
     cache.clear()

@@ -71,6 +71,8 @@ class App:
     secret: str
     templates: set[str] = field(default_factory=set)
     followers: set[str] = field(default_factory=set)
+    # Openids the account has ever seen (followers, past followers): others are "invalid openid".
+    known: set[str] = field(default_factory=set)
 
 
 class WeChatEmulator(Emulator):
@@ -100,6 +102,10 @@ class WeChatEmulator(Emulator):
 
     def follow(self, appid: str, openid: str) -> None:
         self.apps[appid].followers.add(openid)
+        self.apps[appid].known.add(openid)
+
+    def unfollow(self, appid: str, openid: str) -> None:
+        self.apps[appid].followers.discard(openid)
 
     def revoke_account_tokens(self) -> None:
         """As when another process fetched a new token: the cached ones stop working."""
@@ -235,7 +241,7 @@ class WeChatEmulator(Emulator):
         app = self.apps[appid]
         touser = str(body.get("touser", ""))
         known_openids = {self.openid(appid, grant.person) for grant in self.grants.values()}
-        if touser not in known_openids and touser not in app.followers:
+        if touser not in known_openids and touser not in app.known:
             return self._error(40003, "invalid openid")
         if body.get("template_id") not in app.templates:
             return self._error(40037, "invalid template_id")

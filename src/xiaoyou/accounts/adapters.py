@@ -16,6 +16,7 @@ from typing import Any
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.internal.userkit import filter_users_by_email
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -134,6 +135,19 @@ class AccountAdapter(DefaultAccountAdapter):
         user = self._user_for_credentials(credentials)
         if user is not None:
             services.user_login_failed(user=user)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        # A sign-in completed moments ago proves as much as typing the password again: a staff
+        # member sent to set up TOTP right after signing in is not asked for it twice.
+        request = allauth_context.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        return not (
+            records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+        )
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
