@@ -102,3 +102,96 @@ class AlumniRecordFactory(DjangoModelFactory):
     degree_level = "bachelor"
     enrollment_year = 2010
     graduation_year = 2014
+
+
+# --- Audit log, review queue, notifications, join requests ------------------------------------
+
+
+class AuditEntryFactory(DjangoModelFactory):
+    """Appends through audit.record so the entry is chained like any real one."""
+
+    class Meta:
+        model = "core.AuditEntry"
+
+    actor = factory.SubFactory(UserFactory)
+    action = "test.change"
+    obj = factory.SubFactory(OrganizationFactory)
+    org = None
+    changes = factory.LazyFunction(dict)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from xiaoyou.core import audit
+
+        return audit.record(**kwargs)
+
+
+class JoinRequestFactory(DjangoModelFactory):
+    """A pending join request, submitted through the service so it is in the review queue."""
+
+    class Meta:
+        model = "organizations.JoinRequest"
+
+    # An unusable password: applicants here never sign in, and hashing one costs ~0.3 s.
+    user = factory.SubFactory(UserFactory, password=factory.Transformer.Force("!unusable"))
+    org = factory.SubFactory(OrganizationFactory)
+    message = factory.Sequence(lambda n: f"我是第{n}届校友,希望加入。")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from xiaoyou.organizations.services import join_request_submit
+
+        return join_request_submit(
+            actor=kwargs["user"], org=kwargs["org"], message=kwargs["message"]
+        )
+
+
+class ReviewItemFactory(DjangoModelFactory):
+    """A pending review item: the one a join request puts in the queue."""
+
+    class Meta:
+        model = "core.ReviewItem"
+
+    join_request = factory.SubFactory(JoinRequestFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from django.contrib.contenttypes.models import ContentType
+
+        join_request = kwargs["join_request"]
+        return model_class.objects.get(
+            content_type=ContentType.objects.get_for_model(join_request),
+            object_id=str(join_request.pk),
+        )
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "core.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "review.decided"
+    title = factory.Sequence(lambda n: f"通知{n}")
+    body = "正文"
+
+
+class NotificationPreferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = "core.NotificationPreference"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "review.decided"
+    channel = "email"
+    is_enabled = False
+
+
+class DeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = "core.Delivery"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "review.decided"
+    channel = "email"
+    payload = factory.LazyFunction(
+        lambda: {"parts": {"subject": "主题", "text": "正文", "html": "<p>正文</p>"}, "context": {}}
+    )

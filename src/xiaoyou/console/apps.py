@@ -46,3 +46,36 @@ class ConsoleConfig(AppConfig):
             policy.rule_for(AuditEntry, "view")
         except LookupError:
             policy.register(AuditEntry, "view", role=Role.ADMIN, org_field="org")
+        _register_reviews_and_audit()
+
+
+def _register_reviews_and_audit() -> None:
+    # The to-do list (with the pending badge) and the audit log.
+    from xiaoyou.console.views.audit import may_see_audit_log
+    from xiaoyou.console.views.reviews import may_see_reviews
+    from xiaoyou.core.registry import NavEntry, console_nav
+    from xiaoyou.core.reviews import pending_count_for
+
+    console_nav.add(
+        NavEntry(
+            key="todos",
+            label=_("To-dos"),
+            url_name="console:reviews",
+            icon="todo",
+            section=_("Overview"),
+            order=10,
+            permission=may_see_reviews,
+            badge=lambda request: pending_count_for(request.user),
+        )
+    )
+    console_nav.add(
+        NavEntry(
+            key="audit",
+            label=_("Audit log"),
+            url_name="console:audit",
+            icon="audit",
+            section=_("System"),
+            order=900,
+            permission=may_see_audit_log,
+        )
+    )

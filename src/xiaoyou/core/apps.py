@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "xiaoyou.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Audit log and review queue policy; built-in notification channels and kinds.
+        from xiaoyou.core import notifications, policy_rules
+
+        policy_rules.register()
+        notifications.register_builtin()

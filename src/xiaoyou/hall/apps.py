@@ -21,3 +21,9 @@ class HallConfig(AppConfig):
                 key="account", label=_("Account security"), render=hall.account_entry, order=800
             )
         )
+        # 我的 → 我的消息: the notification inbox, with the unread count.
+        from xiaoyou.hall.views.notifications import center_entry
+
+        personal_center_entries.add(
+            Section(key="notifications", label=_("My notifications"), render=center_entry, order=20)
+        )

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiaoyou.hall.views import hall
+from xiaoyou.hall.views import hall, notifications
 
 app_name = "hall"
 urlpatterns = [
     path("", hall.home, name="home"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read-all", notifications.mark_all_read, name="notifications_read_all"),
+    path("notifications/settings", notifications.preferences, name="notification_preferences"),
+    path("notifications/<int:pk>/read", notifications.mark_read, name="notification_read"),
     path("me/", hall.me, name="me"),
     path("language", hall.set_language, name="set_language"),
     path("events/", hall.placeholder, {"section": "events"}, name="events"),

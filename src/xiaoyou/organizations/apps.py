@@ -10,6 +10,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self) -> None:
-        from xiaoyou.organizations import policy
+        from xiaoyou.organizations import policy, services
 
         policy.register()
+        services.register_review_kinds()

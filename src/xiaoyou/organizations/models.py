@@ -81,3 +81,49 @@ class OrgRole(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org} · {self.get_role_display()}"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class JoinRequest(TimeStampedModel):
+    """入会申请: a user asks to become a member of an organization; its admins decide."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    org = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.PENDING,
+        db_index=True,
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "org"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request_per_user_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.org}"

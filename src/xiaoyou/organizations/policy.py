@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xiaoyou.core import policy
-from xiaoyou.organizations.models import Organization, Role
+from xiaoyou.organizations.models import JoinRequest, Organization, Role
 
 
 def register() -> None:
@@ -13,3 +13,6 @@ def register() -> None:
     policy.register(Organization, "add_child", role=Role.ADMIN, org_field="")
     policy.register(Organization, "manage_roles", role=Role.ADMIN, org_field="")
     policy.register(Organization, "review", role=Role.ADMIN, org_field="")
+    # Any signed-in user may ask to join; admins of the org (or above) see the requests.
+    policy.register(JoinRequest, "submit", role=None)
+    policy.register(JoinRequest, "view", role=Role.ADMIN, org_field="org")
