@@ -150,3 +150,26 @@ def test_wrong_password_shows_an_inline_error_on_the_password_tab(client):
     assert "The email address and/or password you specified are not correct." in page
     assert 'class="form-errors"' in page
     assert 'class="auth-tab is-active" aria-selected="true" data-tab="password"' in page
+
+
+def test_messages_name_people_without_their_internal_username(client, sms_outbox):
+    from xiaoyou.accounts.adapters import user_display
+
+    assert user_display(UserFactory.build(display_name="刘洋", email="l@example.com")) == "刘洋"
+    assert (
+        user_display(UserFactory.build(display_name="", email="l@example.com")) == "l@example.com"
+    )
+    assert (
+        user_display(UserFactory.build(display_name="", email="", phone="+8613800138000"))
+        == "138****8000"
+    )
+    user = UserFactory(display_name="", email="", phone="+8613900139000")
+    client.post(reverse("account_request_login_code"), {"phone": "13900139000"})
+    response = client.post(
+        reverse("account_confirm_login_code"),
+        {"code": sms_outbox.last_code("+8613900139000")},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Successfully signed in as 139****9000." in page
+    assert user.username not in page

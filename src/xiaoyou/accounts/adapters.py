@@ -191,3 +191,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if nickname and not user.display_name:
             user.display_name = str(nickname)[:100]
         return user
+
+
+def user_display(user: Any) -> str:
+    """How allauth names a person in its messages ("Signed in as ..."): never the internal
+    username, and a phone number only masked (settings.ACCOUNT_USER_DISPLAY)."""
+    return str(user)

@@ -10,5 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Error messages of the app.
-        from xiaoyou.accounts import errors  # noqa: F401
+        # Error messages of the app; SMS and WeChat notification channels.
+        from xiaoyou.accounts import channels, errors  # noqa: F401
+
+        channels.register()

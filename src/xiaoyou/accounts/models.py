@@ -38,7 +38,14 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.email or self.username
+        # The username is internal (generated): a phone-only account shows its masked number.
+        return (
+            self.display_name
+            or self.get_full_name()
+            or self.email
+            or self.masked_phone
+            or self.username
+        )
 
     @property
     def masked_phone(self) -> str:
