@@ -7,6 +7,12 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    # Chinese is the default language; assertions here read the English msgids.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Token-failure counters live in the cache: each test starts with none.
     cache.clear()

@@ -29,7 +29,7 @@ def test_create_shows_the_secret_once(client, verified_alumnus):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    shown = re.search(r'<code id="new-token">(xy_[0-9a-f]{8}_[A-Za-z0-9_-]+)</code>', html)
+    shown = re.search(r'id="new-token" class="input" value="(xy_[0-9a-f]{8}_[A-Za-z0-9_-]+)"', html)
     assert shown is not None
     token = ApiToken.objects.get(user=verified_alumnus)
     assert token.name == "会员同步"

@@ -13,7 +13,7 @@ EXPIRY_CHOICES = [
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “membership sync script”."),
     )

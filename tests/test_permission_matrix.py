@@ -1,0 +1,239 @@
+"""Permission matrix: an admin of one organization never reaches another organization's objects.
+
+For every console URL and every API path that takes an id, the regional admin (Shanghai
+association) asks for an object of the College of Computing and must get 403 or 404, while the
+college admin gets the page (200, or the redirect that follows a successful POST).
+
+The routes are enumerated from Django's URL resolver ("console" namespace) and from the API's
+OpenAPI paths. A route with an id that is missing from the tables below fails
+`test_every_route_with_an_id_is_in_the_matrix`: whoever adds such a route adds a row here,
+saying how to make an object of the college.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import OrgTree
+from tests.factories import (
+    AuditEntryFactory,
+    NotificationFactory,
+    ReviewItemFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class World:
+    tree: OrgTree
+    college_admin: Any  # the right admin: administers tree.college (and its club)
+    regional_admin: Any  # the wrong admin: administers tree.regional only
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to reach one route for an object of the college.
+
+    `make(world)` creates the object and returns the URL's keyword arguments (console) or path
+    parameters (API); `data(world)` is the body of a POST.
+    """
+
+    make: Callable[[World], dict[str, Any]]
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+# --- How to make an object of the college, per route ------------------------------------------
+
+
+def _college_job(world: World, **fields: Any) -> dict[str, Any]:
+    from xiaoyou.core.models import Job, JobStatus
+
+    job = Job.objects.create(
+        kind="audit.verify",
+        title="核对",
+        org=world.tree.college,
+        created_by=world.college_admin,
+        status=fields.get("status", JobStatus.SUCCEEDED),
+    )
+    return {"pk": job.pk}
+
+
+def _college_failed_job(world: World) -> dict[str, Any]:
+    from xiaoyou.core.models import JobStatus
+
+    return _college_job(world, status=JobStatus.FAILED)
+
+
+def _college_audit_entry(world: World) -> dict[str, Any]:
+    entry = AuditEntryFactory(
+        actor=world.college_admin, obj=world.tree.club, org=world.tree.college
+    )
+    return {"pk": entry.pk}
+
+
+def _college_review_item(world: World) -> dict[str, Any]:
+    from tests.factories import JoinRequestFactory
+
+    item = ReviewItemFactory(join_request=JoinRequestFactory(org=world.tree.college))
+    assert item.org_id == world.tree.college.pk
+    return {"pk": item.pk}
+
+
+def _college_organization(world: World) -> dict[str, Any]:
+    return {"organization_id": world.tree.college.pk}
+
+
+def _college_admins_notification(world: World) -> dict[str, Any]:
+    # A notification belongs to a person: the college admin's inbox is theirs alone.
+    return {"notification_id": NotificationFactory(user=world.college_admin).pk}
+
+
+CONSOLE_CASES: dict[str, Case] = {
+    "console:audit_detail": Case(_college_audit_entry),
+    "console:job_detail": Case(_college_job),
+    "console:job_progress": Case(_college_job),
+    "console:job_retry": Case(_college_failed_job, method="post"),
+    "console:review_detail": Case(_college_review_item),
+    "console:review_decide": Case(
+        _college_review_item, method="post", data=lambda world: {"decision": "approve"}
+    ),
+}
+
+API_CASES: dict[str, Case] = {
+    "GET /api/v1/organizations/{organization_id}": Case(_college_organization),
+    "POST /api/v1/notifications/{notification_id}/read": Case(
+        _college_admins_notification, method="post"
+    ),
+}
+
+
+# --- Enumeration ------------------------------------------------------------------------------
+
+
+def _takes_parameters(pattern: URLPattern) -> bool:
+    route = pattern.pattern
+    return bool(getattr(route, "converters", None)) or bool(route.regex.groupindex)
+
+
+def console_routes_with_ids() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = (
+                    f"{namespace}:{entry.namespace}"
+                    if namespace and entry.namespace
+                    else (entry.namespace or namespace)
+                )
+                walk(entry.url_patterns, inner)
+            elif (
+                isinstance(entry, URLPattern)
+                and (namespace == "console" or namespace.startswith("console:"))
+                and entry.name
+                and _takes_parameters(entry)
+            ):
+                found.add(f"{namespace}:{entry.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def api_operations_with_ids() -> set[str]:
+    from xiaoyou.api.main import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    found = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
+                found.add(f"{method.upper()} {path}")
+    return found
+
+
+def test_every_route_with_an_id_is_in_the_matrix():
+    console = console_routes_with_ids()
+    api = api_operations_with_ids()
+    assert console, "the console has routes with ids; the enumeration found none"
+    assert api, "the API has paths with ids; the enumeration found none"
+    missing = sorted((console - set(CONSOLE_CASES)) | (api - set(API_CASES)))
+    assert not missing, (
+        "Routes that take an id but are not in tests/test_permission_matrix.py: "
+        f"{missing}. Add each to CONSOLE_CASES or API_CASES."
+    )
+    stale = sorted((set(CONSOLE_CASES) - console) | (set(API_CASES) - api))
+    assert not stale, f"Rows for routes that no longer exist: {stale}"
+
+
+# --- The matrix --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(org_tree, college_admin, regional_admin) -> World:
+    from allauth.mfa.models import Authenticator
+
+    # Staff need a TOTP authenticator before the console lets them in.
+    for user in (college_admin, regional_admin):
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "unused"}}
+        )
+    return World(tree=org_tree, college_admin=college_admin, regional_admin=regional_admin)
+
+
+def _call(client, case: Case, url: str, world: World):
+    if case.method == "post":
+        return client.post(url, case.data(world) if case.data else {})
+    return client.get(url)
+
+
+def _assert_allowed(response, case: Case) -> None:
+    if case.method == "post" and response.status_code == 302:
+        assert "/accounts/" not in response["Location"], response["Location"]
+        return
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+
+
+@pytest.mark.parametrize("route", sorted(CONSOLE_CASES))
+def test_console_route_is_closed_to_another_orgs_admin(client, world, route):
+    case = CONSOLE_CASES[route]
+    url = reverse(route, kwargs=case.make(world))
+
+    client.force_login(world.regional_admin)
+    refused = _call(client, case, url, world)
+    assert refused.status_code in (403, 404), (route, refused.status_code)
+
+    client.force_login(world.college_admin)
+    _assert_allowed(_call(client, case, url, world), case)
+
+
+@pytest.mark.parametrize("operation", sorted(API_CASES))
+def test_api_path_is_closed_to_another_orgs_admin(client, world, operation):
+    case = API_CASES[operation]
+    method, path = operation.split(" ", 1)
+    assert case.method == method.lower()
+    url = path.format(**case.make(world))
+
+    client.force_login(world.regional_admin)
+    refused = _call(client, case, url, world)
+    assert refused.status_code in (403, 404), (operation, refused.status_code)
+    assert refused.json()["error"]["code"] in ("permission_denied", "not_found")
+
+    client.force_login(world.college_admin)
+    _assert_allowed(_call(client, case, url, world), case)
+
+
+def test_an_outsider_gets_nothing_either(client, world):
+    """A signed-in person with no role at all is refused on every API path with an id."""
+    client.force_login(UserFactory())
+    for operation, case in sorted(API_CASES.items()):
+        _method, path = operation.split(" ", 1)
+        response = _call(client, case, path.format(**case.make(world)), world)
+        assert response.status_code in (403, 404), operation
