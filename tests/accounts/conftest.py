@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
+from tests.accounts.support import fresh_cache_settings
 from tests.emulators.aliyun_sms import AliyunSmsEmulator
 from tests.emulators.tencent_sms import TencentSmsEmulator
 from tests.emulators.wechat import WeChatEmulator
@@ -25,11 +25,9 @@ def _english(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    # Rate-limit counters and the WeChat token live in the cache: no test sees another's.
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_cache(settings):
+    """Rate-limit counters and the WeChat token live in the cache: each test gets its own."""
+    settings.CACHES = fresh_cache_settings(settings.CACHES)
 
 
 class SmsOutbox:

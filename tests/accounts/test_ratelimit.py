@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from xiaoyou.core import ratelimit
@@ -9,12 +11,20 @@ from xiaoyou.core.ratelimit import Rate, Rule
 
 
 class Clock:
-    """Moves time for the rate limiter and the local-memory cache's expiry together."""
+    """Moves time for the rate limiter and the cache's expiry together (local-memory cache:
+    a Redis server keeps its own time)."""
 
-    def __init__(self, monkeypatch, start: float = 1_750_000_000.0) -> None:
-        self.now = start
+    def __init__(self, monkeypatch, settings, start: float = 1_750_000_000.0) -> None:
         import django.core.cache.backends.locmem as locmem
 
+        self.now = start
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"clock-{uuid.uuid4().hex}",
+            },
+        }
         monkeypatch.setattr(ratelimit.time, "time", lambda: self.now)
         monkeypatch.setattr(locmem.time, "time", lambda: self.now)
 
@@ -24,8 +34,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    return Clock(monkeypatch)
+    return Clock(monkeypatch, settings)
 
 
 def test_rate_parse_reads_limit_and_seconds():

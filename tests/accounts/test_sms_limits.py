@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock(monkeypatch, settings):
+    return Clock(monkeypatch, settings)
 
 
 def request_code(client, phone: str, ip: str = "203.0.113.7"):

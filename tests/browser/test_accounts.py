@@ -16,8 +16,8 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.core.cache import cache
 
+from tests.accounts.support import fresh_cache_settings
 from tests.factories import UserFactory
 from xiaoyou.accounts.models import User
 
@@ -28,8 +28,8 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture
 def sms_file(settings, tmp_path) -> Path:
-    # The live server runs in this process: it uses these settings and this cache.
-    cache.clear()
+    # The live server runs in this process: it uses these settings and this (empty) cache.
+    settings.CACHES = fresh_cache_settings(settings.CACHES)
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     return tmp_path / "sms.jsonl"
@@ -108,9 +108,11 @@ def test_sign_in_by_password_and_by_code(request, page_fixture, sms_file, screen
 
 
 @pytest.mark.parametrize("page_fixture", VIEWPORTS)
-def test_staff_two_factor_setup_and_sign_in(request, page_fixture, college_admin, screenshot):
+def test_staff_two_factor_setup_and_sign_in(
+    request, page_fixture, college_admin, screenshot, settings
+):
+    settings.CACHES = fresh_cache_settings(settings.CACHES)
     page = request.getfixturevalue(page_fixture)
-    cache.clear()
     college_admin.email = f"admin-{short(page_fixture)}@example.com"
     college_admin.save(update_fields=["email"])
     EmailAddress.objects.create(
