@@ -318,6 +318,7 @@ ACCOUNT_LOGIN_METHODS = {"phone", "email"}
 # (xiaoyou.accounts.forms.SignupForm) requires one set or the other.
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1", "password2"]
 ACCOUNT_FORMS = {
+    "login": "xiaoyou.accounts.forms.LoginForm",
     "signup": "xiaoyou.accounts.forms.SignupForm",
     "request_login_code": "xiaoyou.accounts.forms.RequestLoginCodeForm",
     "change_phone": "xiaoyou.accounts.forms.ChangePhoneForm",

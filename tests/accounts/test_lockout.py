@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from xiaoyou.accounts.models import User
+from xiaoyou.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
@@ -58,6 +59,7 @@ def test_lockout_after_the_threshold_refuses_even_the_right_password(
     person.refresh_from_db()
     assert person.locked_until is not None
     assert timedelta(seconds=890) < person.locked_until - timezone.now() <= timedelta(seconds=900)
+    assert AuditEntry.objects.filter(action="user.locked", object_id=str(person.pk)).count() == 1
 
     response = sign_in(client, PASSWORD)
     page = response.content.decode()

@@ -21,6 +21,7 @@ def test_sign_in_page_offers_code_password_and_wechat(client, wechat):
     password_tab = client.get(reverse("account_login") + "?method=password").content.decode()
     assert 'name="login"' in password_tab
     assert 'name="password"' in password_tab
+    assert "Email or mobile phone" in password_tab
 
 
 def test_wechat_button_is_hidden_without_credentials(client, settings):
@@ -173,3 +174,16 @@ def test_messages_name_people_without_their_internal_username(client, sms_outbox
     page = response.content.decode()
     assert "Successfully signed in as 139****9000." in page
     assert user.username not in page
+
+
+def test_sign_up_with_a_registered_number_reveals_nothing_and_creates_nothing(client, sms_outbox):
+    UserFactory(phone="+8613500135000")
+    response = client.post(reverse("account_signup"), {"method": "phone", "phone": "13500135000"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_verify_phone")
+    assert User.objects.filter(phone="+8613500135000").count() == 1
+    [notice] = sms_outbox.messages("+8613500135000")
+    assert notice["template"] == "account_exists"
+    page = client.get(reverse("account_verify_phone"))
+    assert page.status_code == 200
+    assert 'name="code"' in page.content.decode()

@@ -94,3 +94,14 @@ class ChangePhoneForm(allauth_forms.ChangePhoneForm):
             if error:
                 raise forms.ValidationError(error, code="sms_rate_limited")
         return phone
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """Password sign-in with an email or a phone number (11 mainland digits are enough)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email or mobile phone")
+        self.fields["login"].widget.attrs.update(
+            {"placeholder": _("Email or mobile phone"), "autocomplete": "username"}
+        )
