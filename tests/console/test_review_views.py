@@ -102,10 +102,10 @@ def test_htmx_gets_the_row_back_with_the_error_or_the_decision(client, queue, co
     html = response.content.decode()
     assert html.strip().startswith(f'<tr id="review-{queue["club"].pk}"')
     assert "Please give a reason for the rejection." in html
-    assert "<details open>" in html
+    assert '<details class="details" open>' in html
     response = client.post(decide_url(queue["club"]), {"decision": "approve"}, headers=headers)
     html = response.content.decode()
-    assert 'class="badge badge-approved">Approved</span>' in html
+    assert '<span class="badge badge-success">Approved</span>' in html
     assert _status(queue["club"]) == ReviewStatus.APPROVED
 
 

@@ -59,7 +59,7 @@ def test_mark_read_and_mark_all_read(client, reader, outsider):
     assert (
         htmx.content.decode()
         .strip()
-        .startswith(f'<li id="notification-{second.pk}" class="card notification is-read">')
+        .startswith(f'<li id="notification-{second.pk}" class="notification is-read">')
     )
     assert client.post(reverse("hall:notification_read", args=[theirs.pk])).status_code == 404
     assert Notification.objects.get(pk=theirs.pk).read_at is None

@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.core import audit, excel
 from xiaoyou.core.models import AuditEntry, Job
-from xiaoyou.organizations.models import Organization
+from xiaoyou.core.tables import Column, DataTable, Filter
 from xiaoyou.organizations.selectors import administered_organizations, role_paths
 
 PAGE_SIZE = 50
@@ -47,72 +45,89 @@ def _audit_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
-    org = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False
-    )
-    object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, user: Any, entries: QuerySet[AuditEntry], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = administered_organizations(user).order_by("path")  # type: ignore[attr-defined]
-        types = entries.order_by("object_type").values_list("object_type", flat=True).distinct()
-        self.fields["object_type"].choices = [("", _("All")), *((t, t) for t in types if t)]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
-    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
-        if not self.is_valid():
-            return entries.none()
-        data = self.cleaned_data
-        if data["actor"]:
-            entries = entries.filter(actor_label__icontains=data["actor"])
-        if data["org"]:
-            entries = entries.filter(org__path__startswith=data["org"].path)
-        if data["object_type"]:
-            entries = entries.filter(object_type=data["object_type"])
-        if data["action"]:
-            # A prefix: "review." finds every review decision.
-            entries = entries.filter(action__startswith=data["action"])
-        if data["date_from"]:
-            entries = entries.filter(created_at__gte=_day_start(data["date_from"]))
-        if data["date_to"]:
-            entries = entries.filter(
-                created_at__lt=_day_start(data["date_to"] + dt.timedelta(days=1))
-            )
-        return entries
-
-
 def _day_start(day: dt.date) -> dt.datetime:
     # Dates are picked in Asia/Shanghai; entries are stored in UTC.
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntry]]:
+def _changes_text(entry: AuditEntry) -> str:
+    """ "field: before → after; ..." for the list and the export."""
+    parts = []
+    for field, values in sorted(entry.changes.items()):
+        if isinstance(values, list) and len(values) == 2:
+            parts.append(f"{field}: {_show(values, 0)} → {_show(values, 1)}")
+        else:
+            parts.append(f"{field}: {_show(values, 1)}")
+    return "; ".join(parts)
+
+
+def audit_table(request: HttpRequest) -> DataTable:
+    """The audit log as a data table: only the user's entries, only the declared filters."""
     entries = audit.entries_for(request.user)
-    form = AuditFilterForm(request.GET or None, user=request.user, entries=entries)
-    if request.GET:
-        entries = form.apply(entries)
-    return form, entries.order_by("-id")
+    organizations = {
+        org.pk: org for org in administered_organizations(request.user).order_by("path")
+    }
+    object_types = entries.order_by("object_type").values_list("object_type", flat=True).distinct()
 
+    def in_org(queryset: QuerySet[AuditEntry], value: Any) -> QuerySet[AuditEntry]:
+        return queryset.filter(org__path__startswith=organizations[int(value)].path)
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
+    def since(queryset: QuerySet[AuditEntry], value: dt.date) -> QuerySet[AuditEntry]:
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def until(queryset: QuerySet[AuditEntry], value: dt.date) -> QuerySet[AuditEntry]:
+        return queryset.filter(created_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+    def detail_url(entry: AuditEntry) -> str:
+        return reverse("console:audit_detail", args=[entry.pk])
+
+    return DataTable(
+        request,
+        entries,
+        columns=[
+            Column("created_at", _("Time"), sort="created_at", link=detail_url),
+            Column(
+                "actor_label",
+                _("Actor"),
+                sort="actor_label",
+                accessor=lambda entry: entry.actor_label or _("System"),
+            ),
+            Column("org__name", _("Organization")),
+            Column("action", _("Action"), sort="action", badge=True),
+            Column("object_type", _("Object type"), sort="object_type"),
+            Column("object_repr", _("Object")),
+            Column("changes", _("Changes"), accessor=_changes_text),
+            Column("ip", _("IP address")),
+        ],
+        filters=[
+            Filter("actor", _("Actor"), lookup="actor_label__icontains"),
+            Filter(
+                "org",
+                _("Organization"),
+                kind="select",
+                lookup=in_org,
+                choices=[(str(pk), org.name) for pk, org in organizations.items()],
+            ),
+            Filter(
+                "object_type",
+                _("Object type"),
+                kind="select",
+                lookup="object_type",
+                choices=[(name, name) for name in object_types if name],
+            ),
+            # A prefix: "review." finds every review decision.
+            Filter("action", _("Action"), lookup="action__startswith", placeholder="review."),
+            Filter("date_from", _("From"), kind="date", lookup=since),
+            Filter("date_to", _("To"), kind="date", lookup=until),
+        ],
+        search_fields=["object_repr", "object_id"],
+        search_placeholder=_("Object name or id"),
+        default_sort="-created_at",
+        per_page=PAGE_SIZE,
+        per_page_options=(PAGE_SIZE, 100, 200),
+        export_formats=excel.FORMATS,
+        empty_title=_("No audit entries yet"),
+    )
 
 
 def _latest_verification(user: Any) -> dict[str, Any] | None:
@@ -129,20 +144,13 @@ def _latest_verification(user: Any) -> dict[str, Any] | None:
 
 @_audit_page
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form, entries = _filtered(request)
-    export = request.GET.get("export", "")
-    if export in excel.FORMATS:
-        return _export(entries, export)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    table = audit_table(request)
+    if table.export_format:
+        return _export(table.queryset, table.export_format)
     return render(
         request,
         "console/audit/list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without(request, "page", "export"),
-            "verification": _latest_verification(request.user),
-        },
+        {"table": table, "verification": _latest_verification(request.user)},
     )
 
 
