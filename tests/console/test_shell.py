@@ -471,3 +471,38 @@ def test_every_registered_icon_exists_in_the_sprite():
     defined = set(re.findall(r'<symbol id="([a-z0-9-]+)"', sprite))
     used = {entry.icon for entry in [*console_nav.all(), *quick_entries.all()] if entry.icon}
     assert used - defined == set()
+
+
+def console_paths() -> list[str]:
+    """A path for every console URL pattern (1 for each parameter)."""
+    from xiaoyou.console import urls as console_urls
+
+    paths = []
+    for pattern in console_urls.urlpatterns:
+        kwargs = {key: 1 for key in pattern.pattern.converters}
+        paths.append(reverse(f"console:{pattern.name}", kwargs=kwargs))
+    return paths
+
+
+def test_every_console_url_refuses_people_without_console_rights(
+    client, org_tree, verified_alumnus
+):
+    non_staff_admin = UserFactory(is_staff=False)
+    role_grant(actor=None, user=non_staff_admin, org=org_tree.college, role=Role.ADMIN)
+    paths = console_paths()
+    assert "/console/" in paths and len(paths) >= 3
+    for user in (verified_alumnus, non_staff_admin):
+        console_login(client, user)
+        for path in paths:
+            assert (path, client.get(path).status_code) == (path, 403)
+            assert (path, client.post(path).status_code) == (path, 403)
+
+
+def test_every_console_url_sends_visitors_to_sign_in(client, org_tree):
+    for path in console_paths():
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        fragment = client.get(path, headers={"HX-Request": "true"})
+        assert fragment.status_code == 204
+        assert fragment["HX-Redirect"].startswith(reverse("account_login") + "?next=")

@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
 
 from xiaoyou.core.registry import NavEntry, QuickEntry, console_nav, quick_entries
 from xiaoyou.organizations.models import Organization, Role
@@ -45,12 +45,28 @@ def console_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.headers.get("HX-Request"):
+                # htmx would swap the login page into a fragment; load it as a whole page.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = redirect_to_login(request.get_full_path())["Location"]
+                return response
             return redirect_to_login(request.get_full_path())
         if not is_console_user(request.user):
             raise PermissionDenied("console access requires an administrator role")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def require_console_access(patterns: list[Any]) -> list[Any]:
+    """Wraps every view of a URLconf (includes too) in `console_required`, so no console page
+    can forget the check; views keep their own, finer permission checks."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            require_console_access(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = console_required(pattern.callback)
+    return patterns
 
 
 def org_choices(request: HttpRequest) -> list[Organization]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from xiaoyou.console.context import require_console_access
 from xiaoyou.console.views import audit, console, reviews
 
 app_name = "console"
@@ -16,3 +17,7 @@ urlpatterns = [
     path("todos/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("todos/<int:pk>/decide", reviews.review_decide, name="review_decide"),
 ]
+
+# Every console page needs a signed-in staff administrator (or a platform operator); the
+# views' own checks (policy, per-page rights) come on top. Keep this line last.
+require_console_access(urlpatterns)

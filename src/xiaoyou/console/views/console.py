@@ -49,8 +49,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @console_required
+@require_POST
 def switch_org(request: HttpRequest) -> HttpResponse:
     """Keeps the chosen organization in the session, then returns to the page it came from."""
     org_id = request.POST.get("org", "")
