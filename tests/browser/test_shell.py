@@ -119,6 +119,25 @@ def test_console_sidebar_collapse_is_remembered(
     assert page.locator(".console-sidebar").bounding_box()["width"] == 232
 
 
+def test_console_on_a_phone_opens_the_menu_as_a_drawer(
+    mobile_page, sign_in, screenshot, console_data, college_admin
+):
+    page = mobile_page
+    sign_in(page, college_admin)
+    page.goto("/console/")
+    sidebar = page.locator(".console-sidebar")
+    assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0  # off-screen
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    screenshot(page, "console-dashboard-mobile")
+    page.locator("[data-sidebar-toggle]").tap()
+    page.wait_for_timeout(300)  # the slide-in
+    assert sidebar.bounding_box()["x"] == 0
+    screenshot(page, "console-menu-mobile")
+    page.locator(".sidebar-backdrop").tap(position={"x": 350, "y": 400})
+    page.wait_for_timeout(300)
+    assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+
+
 def test_language_switch_from_chinese_to_english_and_back(
     desktop_page, sign_in, screenshot, console_data, college_admin
 ):

@@ -38,7 +38,13 @@ class ConsoleConfig(AppConfig):
                 order=20,
             ),
             Figure("organizations", _("Organizations"), selectors.organizations_count, order=30),
-            Figure("pending_todos", _("Pending to-dos"), selectors.pending_todos, order=40),
+            Figure(
+                "pending_todos",
+                _("Pending to-dos"),
+                selectors.pending_todos,
+                url_name="console:reviews",
+                order=40,
+            ),
         ):
             dashboard_figures.add(figure)
         # The dashboard lists admin log entries; core registers the rule, this is a fallback.
