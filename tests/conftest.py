@@ -15,6 +15,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.conftest_worker import (  # noqa: F401 - fixtures for @pytest.mark.worker tests
+    celery_broker_environment,
+    celery_worker_imports,
+    celery_worker_process,
+    start_celery_worker,
+)
 from tests.factories import OrganizationFactory, UserFactory
 from xiaoyou.organizations.models import Organization, OrganizationKind, Role
 from xiaoyou.organizations.services import role_grant

@@ -147,7 +147,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    broker_dir = VAR_DIR / "broker"
+    # XIAOYOU_BROKER_DIR lets a test start a worker on a private queue directory.
+    broker_dir = Path(env_str("XIAOYOU_BROKER_DIR", str(VAR_DIR / "broker")))
     for sub in ("queue", "processed"):
         (broker_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
@@ -165,6 +166,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One queue name per installation, so deployments (or test runs) sharing a Redis stay apart.
+CELERY_TASK_DEFAULT_QUEUE = env_str("XIAOYOU_TASK_QUEUE", "celery")
+# Extra modules every worker imports (a documented hook: tests name their test-only job kinds).
+CELERY_IMPORTS = env_list("XIAOYOU_TASK_IMPORTS", [])
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -277,8 +282,13 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind the reverse proxy of deploy/nginx, which sets X-Forwarded-For to the client's address:
+# audit entries, rate limits and logs then see the client rather than the proxy.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and container health checks probe over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

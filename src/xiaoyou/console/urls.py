@@ -3,13 +3,18 @@ from __future__ import annotations
 from django.urls import path
 
 from xiaoyou.console.context import require_console_access
-from xiaoyou.console.views import audit, console, reviews
+from xiaoyou.console.views import audit, console, jobs, reviews
 
 app_name = "console"
 urlpatterns = [
     path("", console.dashboard, name="dashboard"),
     path("org", console.switch_org, name="switch_org"),
     path("search", console.search, name="search"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/verify-audit-log", jobs.audit_verify_start, name="job_audit_verify"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress", jobs.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/retry", jobs.job_retry, name="job_retry"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
     path("todos/", reviews.review_list, name="reviews"),

@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # Background jobs: Celery tasks, Job policy, job kinds, schedules, console entry.
+        from xiaoyou.core import job_tasks
+
+        job_tasks.register()
         # Audit log and review queue policy; built-in notification channels and kinds.
         from xiaoyou.core import notifications, policy_rules
 
