@@ -9,5 +9,10 @@ from xiaoyou.core import context
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = context.current().request_id
+        request_id = context.current().request_id
+        if not request_id:
+            # django.request's lines for 4xx responses come after the request context has
+            # ended; they carry the request, which RequestContextMiddleware stamped.
+            request_id = getattr(getattr(record, "request", None), "request_id", "")
+        record.request_id = request_id
         return True

@@ -28,6 +28,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.META.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+        # Django logs 4xx responses after this middleware has returned: the log filter finds
+        # the id on the request then.
+        request.request_id = request_id[:64]  # type: ignore[attr-defined]
         token = context.activate(
             context.RequestContext(
                 request_id=request_id[:64],
