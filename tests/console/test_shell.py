@@ -395,6 +395,32 @@ def test_dashboard_lists_the_latest_todos_and_admin_log(
     )
 
 
+def test_dashboard_quick_entries_follow_permissions(client, college_admin, platform_admin):
+    from xiaoyou.core.registry import QuickEntry, quick_entries
+
+    saved = dict(quick_entries.items)
+    try:
+        quick_entries.add(
+            QuickEntry(key="t_search", label="Search", url_name="console:search", icon="search")
+        )
+        quick_entries.add(
+            QuickEntry(
+                key="t_ops",
+                label="Operators",
+                url_name="console:search",
+                permission=lambda user: user.is_superuser,
+            )
+        )
+        quick_entries.add(QuickEntry(key="t_unbuilt", label="Unbuilt", url_name="nowhere:x"))
+        html = console_login(client, college_admin).get(DASHBOARD).content.decode()
+        assert re.findall(r'data-quick="([^"]+)"', html) == ["t_search"]
+        client.logout()
+        html = console_login(client, platform_admin).get(DASHBOARD).content.decode()
+        assert re.findall(r'data-quick="([^"]+)"', html) == ["t_ops", "t_search"]
+    finally:
+        quick_entries.items = saved
+
+
 def test_dashboard_empty_states(client, org_tree, regional_admin):
     html = console_login(client, regional_admin).get(DASHBOARD).content.decode()
     assert "All caught up" in html

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import segno
+from django import forms
 from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -180,3 +181,111 @@ def test_elided_pages():
     numbers = elided_pages(page)
     ellipsis = page.paginator.ELLIPSIS
     assert numbers == [1, ellipsis, 23, 24, 25, 26, 27, ellipsis, 50]
+
+
+# --- components rendered by Django templates ------------------------------------------------
+
+
+class AlumnusForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=20)
+    year = forms.IntegerField(label="Graduation year", min_value=1950, help_text="Four digits")
+    newsletter = forms.BooleanField(label="Newsletter", required=False)
+
+
+def test_forms_render_inline_errors_in_the_active_language():
+    from django.utils import translation
+
+    for language, required in (
+        ("en", "This field is required."),
+        ("zh-hans", "这个字段是必填项。"),
+    ):
+        with translation.override(language):
+            form = AlumnusForm(data={"name": "", "year": "1900"})
+            form.is_valid()
+            html = str(form)
+        assert '<div class="form-field has-error" data-field="name">' in html
+        assert (
+            f'<ul class="field-error errorlist" id="id_name_error"><li>{required}</li></ul>' in html
+        )
+        assert 'aria-invalid="true"' in html
+        assert '<span class="required" aria-hidden="true">*</span>' in html
+    assert '<div class="help-text" id="id_year_helptext">Four digits</div>' in html
+    assert '<div class="form-field is-checkbox" data-field="newsletter">' in html
+
+
+def test_form_wide_errors_are_shown_on_top():
+    class Both(forms.Form):
+        a = forms.CharField(required=False)
+
+        def clean(self):
+            raise forms.ValidationError("Nothing to save.")
+
+    form = Both(data={})
+    form.is_valid()
+    html = str(form)
+    assert html.lstrip().startswith('<ul class="form-errors errorlist nonfield"')
+    assert "<li>Nothing to save.</li>" in html
+
+
+def test_toasts_show_django_messages_by_level():
+    from django.contrib.messages.storage.base import Message
+
+    html = Template('{% include "components/toasts.html" %}').render(
+        Context({"messages": [Message(25, "Saved"), Message(40, "Could not send")]})
+    )
+    assert '<div class="toast toast-success" role="status">' in html
+    assert '<div class="toast toast-error" role="alert">' in html
+    assert '<div class="toast-message">Saved</div>' in html
+
+
+def test_progress_component_polls_until_done():
+    running = Template(
+        '{% include "components/progress.html" with url="/console/jobs/3/progress" %}'
+    )
+    html = running.render(
+        Context(
+            {
+                "job": type(
+                    "J",
+                    (),
+                    {
+                        "pk": 3,
+                        "percent": 40,
+                        "is_finished": False,
+                        "status": "running",
+                        "total": 10,
+                        "done": 4,
+                        "error": "",
+                        "get_status_display": "Running",
+                    },
+                )()
+            }
+        )
+    )
+    assert 'hx-get="/console/jobs/3/progress" hx-trigger="every 1s" hx-swap="outerHTML"' in html
+    assert 'style="width: 40%"' in html and "Running · 4 / 10" in html
+    finished = running.render(
+        Context(
+            {
+                "job": type(
+                    "J",
+                    (),
+                    {
+                        "pk": 3,
+                        "percent": 100,
+                        "is_finished": True,
+                        "status": "succeeded",
+                        "total": 10,
+                        "done": 10,
+                        "error": "",
+                        "get_status_display": "Succeeded",
+                    },
+                )()
+            }
+        )
+    )
+    assert "hx-get" not in finished and "is-done" in finished
+    plain = Template(
+        '{% include "components/progress.html" with percent=0 label="Waiting" %}'
+    ).render(Context({}))
+    assert 'aria-valuenow="0"' in plain and "Waiting" in plain and "hx-get" not in plain
