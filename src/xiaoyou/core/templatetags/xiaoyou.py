@@ -195,4 +195,3 @@ def elided_pages(page: Any, on_each_side: int = 2, on_ends: int = 1) -> list[Any
             page.number, on_each_side=on_each_side, on_ends=on_ends
         )
     )
-
