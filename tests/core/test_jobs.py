@@ -311,6 +311,26 @@ def test_cleanup_deletes_only_old_finished_jobs():
     assert set(Job.objects.values_list("pk", flat=True)) == {job.pk for job in kept}
 
 
+@pytest.mark.django_db
+def test_stale_jobs_are_sent_again_and_run_once(django_capture_on_commit_callbacks):
+    long_ago = timezone.now() - timedelta(hours=2)
+    lost_queued = make_job(params={"total": 2})
+    orphaned = make_job(status=JobStatus.RUNNING, attempts=1, params={"total": 2})
+    fresh_queued = make_job(params={"total": 2})
+    alive = make_job(status=JobStatus.RUNNING, attempts=1, params={"total": 2})
+    done = make_job(status=JobStatus.SUCCEEDED, attempts=1)
+    Job.objects.filter(pk__in=[lost_queued.pk, orphaned.pk, done.pk]).update(updated_at=long_ago)
+    # test.count's stale_after is the default hour; the orphan's last write is two hours old.
+    requeued = jobs.jobs_requeue_stale(older_than=timedelta(hours=1))
+    assert sorted(requeued) == sorted([lost_queued.pk, orphaned.pk])
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses[lost_queued.pk] == JobStatus.SUCCEEDED  # eager: ran right away
+    assert statuses[orphaned.pk] == JobStatus.SUCCEEDED
+    assert statuses[fresh_queued.pk] == JobStatus.QUEUED
+    assert statuses[alive.pk] == JobStatus.RUNNING
+    assert Job.objects.get(pk=orphaned.pk).attempts == 2
+
+
 # --- Retry by staff, visibility ----------------------------------------------------------
 
 

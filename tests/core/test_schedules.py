@@ -34,6 +34,8 @@ def test_foundation_declares_nightly_audit_check_and_daily_cleanup():
     assert entries["core.cleanup-jobs-daily"].task == "xiaoyou.core.cleanup_jobs"
     assert entries["core.cleanup-jobs-daily"].crontab == "0 4 * * *"
     assert entries["core.cleanup-jobs-daily"].kwargs == {"days": 90}
+    assert entries["core.requeue-stale-jobs"].task == "xiaoyou.core.requeue_stale_jobs"
+    assert entries["core.requeue-stale-jobs"].crontab == "7 * * * *"
 
 
 def test_declared_tasks_exist_in_the_celery_app():

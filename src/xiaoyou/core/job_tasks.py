@@ -54,6 +54,12 @@ def cleanup_jobs(days: int = JOB_RETENTION_DAYS) -> int:
     return deleted
 
 
+@shared_task(name="xiaoyou.core.requeue_stale_jobs")
+def requeue_stale_jobs(minutes: int = 60) -> int:
+    """Hourly: sends again jobs whose message seems lost (see jobs.jobs_requeue_stale)."""
+    return len(jobs.jobs_requeue_stale(older_than=timedelta(minutes=minutes)))
+
+
 def run_audit_verification(context: JobContext) -> dict[str, Any]:
     """Recomputes the audit log's hash chain; a broken chain fails the job (no retry)."""
     from xiaoyou.core.audit import verify_chain
@@ -112,6 +118,14 @@ def register() -> None:
         crontab="0 4 * * *",
         kwargs={"days": JOB_RETENTION_DAYS},
         description="Delete finished background jobs older than 90 days, daily at 04:00.",
+    )
+
+    schedules.schedule(
+        "core.requeue-stale-jobs",
+        "xiaoyou.core.requeue_stale_jobs",
+        crontab="7 * * * *",
+        kwargs={"minutes": 60},
+        description="Send again jobs whose message seems lost, hourly.",
     )
 
     console_nav.add(

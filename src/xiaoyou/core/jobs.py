@@ -234,6 +234,32 @@ def jobs_delete_finished(*, older_than: timedelta) -> int:
     return deleted
 
 
+def jobs_requeue_stale(*, older_than: timedelta) -> list[int]:
+    """Sends again the jobs whose message may be lost; returns their ids.
+
+    Rule: a job queued or retrying with no change for `older_than`, or running without a
+    progress write for its kind's `stale_after`, gets a new message (a worker killed hard, a
+    broker restarted without persistence, the embedded broker's consumed files). The claim makes
+    this safe: a job that is in fact alive or already done is not run twice.
+    """
+    now = timezone.now()
+    waiting = Job.objects.filter(
+        status__in=[JobStatus.QUEUED, JobStatus.RETRYING], updated_at__lt=now - older_than
+    ).values_list("pk", flat=True)
+    job_ids = list(waiting)
+    for kind, job_id, updated_at in Job.objects.filter(status=JobStatus.RUNNING).values_list(
+        "kind", "pk", "updated_at"
+    ):
+        definition = _kinds.get(kind)
+        stale_after = definition.stale_after if definition is not None else 3600
+        if updated_at < now - timedelta(seconds=stale_after):
+            job_ids.append(job_id)
+    for job_id in job_ids:
+        logger.warning("job %s looks abandoned: sending it again", job_id)
+        job_enqueue(job_id)
+    return job_ids
+
+
 # --- Running (called by the Celery task in the worker) -------------------------------------
 
 
