@@ -187,3 +187,15 @@ def test_sign_up_with_a_registered_number_reveals_nothing_and_creates_nothing(cl
     page = client.get(reverse("account_verify_phone"))
     assert page.status_code == 200
     assert 'name="code"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_in_restores_the_language_chosen_on_another_device(client):
+    UserFactory(phone="+8613700137000", language="en")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "13700137000", "password": "correct-horse-battery-staple"},
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    assert client.get(reverse("hall:home")).headers["Content-Language"] == "en"

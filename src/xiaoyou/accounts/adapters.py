@@ -22,7 +22,7 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 
 from xiaoyou.accounts import services
@@ -154,6 +154,19 @@ class AccountAdapter(DefaultAccountAdapter):
         services.user_login_succeeded(user=user)
         # A fresh sign-in starts the console's idle clock again (see StaffSecurityMiddleware).
         request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        # The language chosen on another device follows the person: Django reads it from a cookie.
+        if user.language and user.language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+        return response
 
 
 def generate_username() -> str:
