@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from tests.core import job_kinds_for_tests
 from xiaoyou.core import jobs
@@ -256,7 +257,7 @@ def test_audit_verify_job_checks_the_chain(
     entries = AuditEntry.objects.count()
     assert entries >= 1
     assert job.status == JobStatus.SUCCEEDED
-    assert job.title == "Verify audit log"
+    assert job.title == gettext("Verify audit log")
     assert job.result["ok"] is True
     assert job.result["checked"] == entries
     assert (job.done, job.total) == (entries, entries)
@@ -401,7 +402,7 @@ def console_client(client, user):
 @pytest.mark.django_db
 def test_console_nav_has_background_jobs(platform_admin, college_admin, verified_alumnus):
     entry = console_nav.items["jobs"]
-    assert (str(entry.label), entry.url_name) == ("Background jobs", "console:jobs")
+    assert (str(entry.label), entry.url_name) == (gettext("Background jobs"), "console:jobs")
     assert entry.permission(platform_admin) is True
     assert entry.permission(college_admin) is True
     assert entry.permission(verified_alumnus) is False
@@ -420,11 +421,13 @@ def test_job_list_shows_failed_jobs_prominently_and_filters(client, org_tree, co
     response = console_client(client, college_admin).get(reverse("console:jobs"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 job failed." in html
+    assert (
+        ngettext("%(counter)s job failed.", "%(counter)s jobs failed.", 1) % {"counter": 1} in html
+    )
     assert "ValueError: row 7 has no name" in html
     assert "Import done" in html and "Not mine" not in html
     assert reverse("console:job_retry", args=[failed.pk]) in html
-    assert "Verify audit log" not in html  # platform admins only
+    assert gettext("Verify audit log") not in html  # platform admins only
     response = client.get(reverse("console:jobs"), {"status": "failed"})
     assert [row["job"].pk for row in response.context["rows"]] == [failed.pk]
 
@@ -524,7 +527,7 @@ def test_verify_audit_log_button_starts_the_job_and_shows_progress(
     client, org_tree, platform_admin, django_capture_on_commit_callbacks
 ):
     console_client(client, platform_admin)
-    assert "Verify audit log" in client.get(reverse("console:jobs")).content.decode()
+    assert gettext("Verify audit log") in client.get(reverse("console:jobs")).content.decode()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("console:job_audit_verify"), HTTP_HX_REQUEST="true")
     job = Job.objects.get(kind=AUDIT_VERIFY)
@@ -535,7 +538,7 @@ def test_verify_audit_log_button_starts_the_job_and_shows_progress(
     for callback in callbacks:
         callback()
     html = client.get(reverse("console:job_progress", args=[job.pk]) + "?link=1").content.decode()
-    assert "hx-trigger" not in html and "Succeeded" in html
+    assert "hx-trigger" not in html and gettext("Succeeded") in html
     assert reverse("console:job_detail", args=[job.pk]) in html
 
 

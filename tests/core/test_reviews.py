@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from tests.factories import ReviewItemFactory, UserFactory
 from xiaoyou.core import reviews
@@ -177,7 +178,7 @@ def test_bulk_decides_what_it_may_and_reports_the_rest(org_tree, college_admin):
     )
     assert [item.pk for item in result.decided] == [item.pk for item in mine]
     assert [(item.pk, message) for item, message in result.failed] == [
-        (theirs.pk, "You do not have permission to do this.")
+        (theirs.pk, gettext("You do not have permission to do this."))
     ]
     statuses = dict(ReviewItem.objects.values_list("pk", "status"))
     assert statuses == {
