@@ -248,3 +248,11 @@ def test_platform_admins_see_the_last_chain_verification(
     client.logout()
     console_login(client, college_admin)
     assert client.get(URL).context["verification"] is None
+
+
+def test_object_types_show_the_models_names_not_their_labels(client, entries, platform_admin):
+    console_login(client, platform_admin)
+    html = client.get(URL).content.decode()
+    assert '<option value="organizations.organization">Organization</option>' in html
+    assert html.count(">Organization<") >= 2  # the filter choice and at least one table cell
+    assert ">organizations.organization<" not in html

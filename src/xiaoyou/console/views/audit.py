@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -94,7 +95,12 @@ def audit_table(request: HttpRequest) -> DataTable:
             ),
             Column("org__name", _("Organization")),
             Column("action", _("Action"), sort="action", badge=True),
-            Column("object_type", _("Object type"), sort="object_type"),
+            Column(
+                "object_type",
+                _("Object type"),
+                sort="object_type",
+                accessor=lambda entry: object_type_label(entry.object_type),
+            ),
             Column("object_repr", _("Object")),
             Column("changes", _("Changes"), accessor=_changes_text),
             Column("ip", _("IP address")),
@@ -113,7 +119,7 @@ def audit_table(request: HttpRequest) -> DataTable:
                 _("Object type"),
                 kind="select",
                 lookup="object_type",
-                choices=[(name, name) for name in object_types if name],
+                choices=[(name, object_type_label(name)) for name in object_types if name],
             ),
             # A prefix: "review." finds every review decision.
             Filter("action", _("Action"), lookup="action__startswith", placeholder="review."),
@@ -214,3 +220,12 @@ def _export(entries: QuerySet[AuditEntry], fmt: str) -> HttpResponse:
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return excel.export_response(f"audit-log-{stamp}", EXPORT_HEADERS, rows(), fmt)
+
+
+def object_type_label(label: str) -> str:
+    """The model's translated name for an "app_label.model" string (the raw label if unknown)."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    return str(model._meta.verbose_name).capitalize()
