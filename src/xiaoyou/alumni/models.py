@@ -117,6 +117,7 @@ class AlumniRecord(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
     employer = models.CharField(_("employer"), max_length=150, blank=True)
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),

@@ -1,4 +1,4 @@
-"""Writes on organizations and roles (minimal set; full management comes with its own issue)."""
+"""Membership: join requests (入会申请) decided through the core review queue, members."""
 
 from __future__ import annotations
 
@@ -6,68 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from xiaoyou.core import branding
-from xiaoyou.organizations.models import (
-    JoinRequest,
-    JoinRequestStatus,
-    Organization,
-    OrgRole,
-    Role,
-)
-from xiaoyou.organizations.selectors import clear_role_cache
-
-
-@transaction.atomic
-def organization_create(
-    *, actor: Any | None, name: str, kind: str, parent: Organization | None = None, **fields: Any
-) -> Organization:
-    """Creates an organization under `parent` and fills its tree path.
-
-    Only platform operators (no actor, i.e. commands, or superusers) and admins of the parent may
-    create one; the audit log records it.
-    """
-    from xiaoyou.core import audit, policy
-
-    if actor is not None:
-        if parent is None:
-            if not actor.is_superuser:
-                from django.core.exceptions import PermissionDenied
-
-                raise PermissionDenied("only platform operators create root organizations")
-        else:
-            policy.require(actor, "add_child", parent)
-    org = Organization.objects.create(name=name, kind=kind, parent=parent, **fields)
-    parent_path = parent.path if parent else "/"
-    org.path = f"{parent_path}{org.pk}/"
-    org.depth = parent.depth + 1 if parent else 0
-    org.save(update_fields=["path", "depth"])
-    audit.record(
-        actor=actor, action="organization.create", obj=org, org=org, changes={"name": [None, name]}
-    )
-    branding.invalidate()
-    return org
-
-
-@transaction.atomic
-def role_grant(*, actor: Any | None, user: Any, org: Organization, role: str) -> OrgRole:
-    """Gives `user` a role in `org`; granting admin or president needs admin rights above it."""
-    from xiaoyou.core import audit, policy
-
-    if actor is not None:
-        policy.require(actor, "manage_roles", org)
-    granted, _created = OrgRole.objects.get_or_create(user=user, org=org, role=Role(role))
-    clear_role_cache(user)
-    audit.record(
-        actor=actor,
-        action="role.grant",
-        obj=granted,
-        org=org,
-        changes={"role": [None, role], "user": [None, str(user)]},
-    )
-    return granted
-
-
-# --- Join requests (入会申请), decided through the core review queue --------------------------
+from xiaoyou.organizations.models import JoinRequest, JoinRequestStatus, Organization, OrgRole, Role
+from xiaoyou.organizations.services.roles import role_grant
 
 JOIN_REVIEW_KIND = "organizations.join"
 
