@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from xiaoyou.console.context import require_console_access
 from xiaoyou.console.views import audit, console, jobs, reviews
@@ -21,6 +21,9 @@ urlpatterns = [
     path("todos/bulk", reviews.review_bulk, name="review_bulk"),
     path("todos/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("todos/<int:pk>/decide", reviews.review_decide, name="review_decide"),
+    path("orgs/", include("xiaoyou.organizations.urls.console_orgs")),
+    path("members/", include("xiaoyou.organizations.urls.console_members")),
+    path("invitations/", include("xiaoyou.organizations.urls.console_invitations")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

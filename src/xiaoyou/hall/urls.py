@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from xiaoyou.hall.views import hall, notifications
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("language", hall.set_language, name="set_language"),
     path("events/", hall.placeholder, {"section": "events"}, name="events"),
     path("alumni/", hall.placeholder, {"section": "alumni"}, name="alumni"),
+    path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
+    path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
 ]
