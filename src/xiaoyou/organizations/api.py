@@ -73,3 +73,13 @@ def organization_list(request: HttpRequest) -> Any:
 )
 def organization_detail(request: HttpRequest, organization_id: int) -> Any:
     return get_object_or_404(_visible(request.auth), pk=organization_id)  # type: ignore[attr-defined]
+
+
+def _mount_subrouters() -> None:
+    from xiaoyou.organizations import api_invitations, api_membership
+
+    router.add_router("", api_membership.router)
+    router.add_router("", api_invitations.router)
+
+
+_mount_subrouters()

@@ -1,0 +1,7 @@
+"""API endpoints: invitations (mounted into the organizations router)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["invitations"])

@@ -1,0 +1,7 @@
+"""API endpoints: membership (mounted into the organizations router)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["membership"])
