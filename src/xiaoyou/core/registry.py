@@ -81,6 +81,20 @@ class OrgCounter:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class OrgSection:
+    """A section of an organization's hall home page: `render(request, org)` returns HTML or ''.
+
+    Modules that belong to an organization (events: "upcoming activity") plug in here; a
+    section with nothing to show renders '' and is left out.
+    """
+
+    key: str
+    label: Any
+    render: Callable[[HttpRequest, Any], str]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     items: dict[str, Any] = field(default_factory=dict)
@@ -100,3 +114,5 @@ personal_center_entries = Registry()
 search_providers = Registry()
 # Columns of the organization list (组织管理), e.g. events per organization.
 org_counters = Registry()
+# Sections of an organization's hall home page (OrgSection), e.g. upcoming events.
+org_home_sections = Registry()

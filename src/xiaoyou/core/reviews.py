@@ -52,6 +52,8 @@ class ReviewKind:
     order: int = 100
     # (label, value) pairs the to-do page shows for an object of this kind.
     details: Callable[[Any], list[tuple[Any, Any]]] | None = None
+    # False when the kind's callbacks send their own, more specific notification.
+    notify_submitter: bool = True
 
 
 _kinds: dict[str, ReviewKind] = {}
@@ -67,9 +69,16 @@ def register(
     summary: Callable[[Any], str] | None = None,
     order: int = 100,
     details: Callable[[Any], list[tuple[Any, Any]]] | None = None,
+    notify_submitter: bool = True,
 ) -> ReviewKind:
-    """Declares a review kind; callbacks are called as `callback(obj, *, item, actor, reason)`."""
-    item = ReviewKind(kind, model, label, on_approve, on_reject, summary, order, details)
+    """Declares a review kind; callbacks are called as `callback(obj, *, item, actor, reason)`.
+
+    With `notify_submitter=False` the queue does not send "review.decided": the callbacks
+    notify the submitter themselves (with a kind of their own).
+    """
+    item = ReviewKind(
+        kind, model, label, on_approve, on_reject, summary, order, details, notify_submitter
+    )
     _kinds[kind] = item
     return item
 
@@ -158,7 +167,7 @@ def review_decide(*, item: ReviewItem, actor: Any, approved: bool, reason: str =
         if reason
         else {"status": [ReviewStatus.PENDING.value, locked.status]},
     )
-    if locked.submitter is not None:
+    if locked.submitter is not None and review_kind.notify_submitter:
         notifications.notify(
             user=locked.submitter,
             kind="review.decided",
