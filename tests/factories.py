@@ -195,3 +195,40 @@ class DeliveryFactory(DjangoModelFactory):
     payload = factory.LazyFunction(
         lambda: {"parts": {"subject": "主题", "text": "正文", "html": "<p>正文</p>"}, "context": {}}
     )
+
+
+# --- Invitations (organizations) ----------------------------------------------------------------
+
+
+def _invitation_code() -> str:
+    from xiaoyou.organizations.services.invitations import new_code
+
+    return new_code()
+
+
+def _in_a_week():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(days=7)
+
+
+class InvitationFactory(DjangoModelFactory):
+    """A join link by default (`role_invitation=True`: a single-use admin invitation); the code is
+    random like a real one. `created_by=None` means the system made it (no inviter to re-check)."""
+
+    class Meta:
+        model = "organizations.Invitation"
+
+    class Params:
+        role_invitation = factory.Trait(kind="role", role="admin", max_uses=1)
+
+    org = factory.SubFactory(OrganizationFactory)
+    kind = "join"
+    role = "member"
+    channel = "link"
+    code = factory.LazyFunction(_invitation_code)
+    expires_at = factory.LazyFunction(_in_a_week)
+    max_uses = 10_000
+    created_by = None

@@ -264,6 +264,9 @@ SMS_TENCENT_REGION = env_str("SMS_TENCENT_REGION", "ap-guangzhou")
 # Logical template -> provider template, as JSON: {"verification_code": "SMS_123",
 # "review.decided": "1234567:title,result"} (":params" gives Tencent's positional order).
 SMS_TEMPLATES: dict[str, str] = json.loads(env_str("SMS_TEMPLATES", "{}"))
+# Invitations (organizations/services/invitations.py) text the logical templates
+# "role_invitation" and "join_invitation" with the parameters org, role, name, url, days, e.g.
+# "role_invitation": "SMS_123:name,org,role,url,days"; development backends show the text below.
 # Texts with a code (no SMS bombing): "LIMIT/SECONDS" rules per phone and per client address.
 SMS_CODE_RATE_PER_PHONE = env_list("SMS_CODE_RATE_PER_PHONE", ["1/60", "5/3600", "10/86400"])
 SMS_CODE_RATE_PER_IP = env_list("SMS_CODE_RATE_PER_IP", ["20/3600"])

@@ -12,6 +12,9 @@ Server APIs (api.weixin.qq.com), JSON, errors as {"errcode", "errmsg"} with HTTP
 - GET /cgi-bin/token (40002 invalid grant_type, 40013, 40125)
 - POST /cgi-bin/message/template/send (40001, 47001 data format error, 40003, 40037 invalid
   template_id, 43004 require subscribe)
+- GET /cgi-bin/ticket/getticket?access_token=...&type=jsapi: the JS-SDK ticket (40001,
+  40097 invalid args); `js_signature_ok(...)` checks a wx.config() signature as WeChat's
+  browser does.
 The openid of a person differs per app (derived from app id and person), the unionid does not.
 """
 
@@ -84,6 +87,8 @@ class WeChatEmulator(Emulator):
         self.user_tokens: dict[str, UserToken] = {}
         self.account_tokens: dict[str, str] = {}  # access_token -> appid
         self.token_fetches = 0
+        self.ticket_fetches = 0
+        self.jsapi_tickets: dict[str, str] = {}  # ticket -> appid
         self.sent: list[Sent] = []
         self._msgids = itertools.count(2_000_000_001)
 
@@ -107,6 +112,18 @@ class WeChatEmulator(Emulator):
     def unfollow(self, appid: str, openid: str) -> None:
         self.apps[appid].followers.discard(openid)
 
+    def js_signature_ok(
+        self, *, appid: str, url: str, nonce: str, timestamp: int, signature: str
+    ) -> bool:
+        """What WeChat's browser checks in wx.config(): the signature over the latest ticket."""
+        for ticket, owner in self.jsapi_tickets.items():
+            if owner != appid:
+                continue
+            text = f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}"
+            if hashlib.sha1(text.encode("utf-8")).hexdigest() == signature:
+                return True
+        return False
+
     def revoke_account_tokens(self) -> None:
         """As when another process fetched a new token: the cached ones stop working."""
         self.account_tokens.clear()
@@ -120,6 +137,7 @@ class WeChatEmulator(Emulator):
             ("GET", "/sns/userinfo"): self._userinfo,
             ("GET", "/cgi-bin/token"): self._account_token,
             ("POST", "/cgi-bin/message/template/send"): self._template_send,
+            ("GET", "/cgi-bin/ticket/getticket"): self._jsapi_ticket,
         }
         route = routes.get((request.method, request.path))
         if route is None:
@@ -262,3 +280,19 @@ class WeChatEmulator(Emulator):
             )
         )
         return Response.json({"errcode": 0, "errmsg": "ok", "msgid": msgid})
+
+    # --- JS-SDK ------------------------------------------------------------------------------
+    def _jsapi_ticket(self, request: Request) -> Response:
+        appid = self.account_tokens.get(request.query.get("access_token", ""))
+        if appid is None:
+            return self._error(40001, "invalid credential, access_token is invalid or not latest")
+        if request.query.get("type") != "jsapi":
+            return self._error(40097, "invalid args")
+        self.ticket_fetches += 1
+        # Only the latest ticket of an account is kept: callers must cache it, as WeChat asks.
+        for ticket, owner in list(self.jsapi_tickets.items()):
+            if owner == appid:
+                del self.jsapi_tickets[ticket]
+        ticket = secrets.token_urlsafe(64)
+        self.jsapi_tickets[ticket] = appid
+        return Response.json({"errcode": 0, "errmsg": "ok", "ticket": ticket, "expires_in": 7200})

@@ -1,4 +1,4 @@
-"""WeChat (微信) client: web OAuth login and template messages (模板消息) of the official account.
+"""WeChat (微信) client: web OAuth login, template messages (模板消息) and the JS-SDK signature.
 
 Base URLs come from settings.WECHAT_OPEN_URL (open.weixin.qq.com: the pages a person sees) and
 settings.WECHAT_API_URL (api.weixin.qq.com: server-to-server JSON), so tests point them at a
@@ -13,7 +13,10 @@ application (网站应用, WECHAT_WEB_APP_ID) logs them in by QR code on a PC. A
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -165,7 +168,59 @@ class WeChatClient:
             answer = self._post_with_token("/cgi-bin/message/template/send", body, refresh=True)
         return str(answer["msgid"])
 
+    # --- JS-SDK (share cards inside WeChat's browser) --------------------------------------
+    def _ticket_cache_key(self) -> str:
+        return f"wechat:jsapi_ticket:{self.api_url}:{self.app_id}"
+
+    def jsapi_ticket(self, *, refresh: bool = False) -> str:
+        """The jsapi_ticket from /cgi-bin/ticket/getticket?type=jsapi, cached like the token.
+
+        WeChat limits ticket fetches per day as it does tokens, so every process shares one.
+        """
+        key = self._ticket_cache_key()
+        if not refresh:
+            ticket = cache.get(key)
+            if ticket:
+                return str(ticket)
+        try:
+            data = self._get_with_token("/cgi-bin/ticket/getticket", {"type": "jsapi"})
+        except WeChatError as exc:
+            if exc.errcode not in TOKEN_ERRCODES:
+                raise
+            data = self._get_with_token(
+                "/cgi-bin/ticket/getticket", {"type": "jsapi"}, refresh=True
+            )
+        ticket = str(data["ticket"])
+        lifetime = int(data.get("expires_in", 7200))
+        cache.set(key, ticket, timeout=max(60, lifetime - TOKEN_MARGIN_SECONDS))
+        return ticket
+
+    def js_sdk_config(
+        self, url: str, *, nonce: str | None = None, timestamp: int | None = None
+    ) -> dict[str, Any]:
+        """What wx.config() needs for the page at `url`: appId, timestamp, nonceStr, signature.
+
+        `url` is the page's full address without its #fragment (WeChat signs exactly what
+        location.href.split('#')[0] gives in the browser).
+        """
+        nonce = nonce or secrets.token_urlsafe(12)
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        return {
+            "appId": self.app_id,
+            "timestamp": timestamp,
+            "nonceStr": nonce,
+            "signature": js_sdk_signature(
+                ticket=self.jsapi_ticket(), nonce=nonce, timestamp=timestamp, url=url
+            ),
+        }
+
     # --- HTTP ------------------------------------------------------------------------------
+    def _get_with_token(
+        self, path: str, params: dict[str, str], *, refresh: bool = False
+    ) -> dict[str, Any]:
+        token = self.access_token(refresh=refresh)
+        return self._request("GET", path, {"access_token": token, **params}, None)
+
     def _post_with_token(
         self, path: str, body: dict[str, Any], *, refresh: bool = False
     ) -> dict[str, Any]:
@@ -204,6 +259,15 @@ class WeChatClient:
         if errcode != 0:
             raise WeChatError(errcode, str(data.get("errmsg", "")))
         return data
+
+
+def js_sdk_signature(*, ticket: str, nonce: str, timestamp: int, url: str) -> str:
+    """The JS-SDK signature (JS-SDK 附录1): sha1 of
+    "jsapi_ticket=...&noncestr=...&timestamp=...&url=..." — keys in that (ASCII) order, values
+    raw (not URL-encoded), the url without its fragment."""
+    url = url.split("#", 1)[0]
+    text = f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324 - WeChat's algorithm
 
 
 def get_client() -> WeChatClient:

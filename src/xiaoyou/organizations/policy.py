@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xiaoyou.core import policy
-from xiaoyou.organizations.models import JoinRequest, Organization, Role
+from xiaoyou.organizations.models import Invitation, JoinRequest, Organization, Role
 
 
 def register() -> None:
@@ -16,3 +16,21 @@ def register() -> None:
     # Any signed-in user may ask to join; admins of the org (or above) see the requests.
     policy.register(JoinRequest, "submit", role=None)
     policy.register(JoinRequest, "view", role=Role.ADMIN, org_field="org")
+    register_invitations()
+
+
+def _may_offer_role(user: object, invitation: Invitation) -> bool:
+    """Only a president (of the org or above) or a platform admin may offer the presidency."""
+    from xiaoyou.organizations.selectors import has_role
+
+    if invitation.role != Role.PRESIDENT:
+        return True
+    return has_role(user, invitation.org, Role.PRESIDENT)
+
+
+def register_invitations() -> None:
+    # 邀请: admins of the org (or above) invite; the code itself authorizes accepting it.
+    policy.register(Invitation, "create", role=Role.ADMIN, org_field="org", check=_may_offer_role)
+    policy.register(Invitation, "view", role=Role.ADMIN, org_field="org")
+    policy.register(Invitation, "revoke", role=Role.ADMIN, org_field="org", check=_may_offer_role)
+    policy.register(Invitation, "accept", role=None)

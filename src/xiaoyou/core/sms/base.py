@@ -28,6 +28,12 @@ TEMPLATE_TEXTS = {
     # 该手机号已注册，请直接登录。
     "account_exists": _("This number already has an account. Sign in with it instead."),
     "notification": _("%(text)s"),
+    # 您好 %(name)s，%(org)s 邀请您担任%(role)s，%(days)s 天内有效：%(url)s
+    "role_invitation": _(
+        "%(name)s, %(org)s invites you to be its %(role)s. Accept within %(days)s days: %(url)s"
+    ),
+    # %(org)s 邀请您加入，%(days)s 天内有效：%(url)s
+    "join_invitation": _("%(org)s invites you to join. Valid for %(days)s days: %(url)s"),
 }
 
 

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from xiaoyou.organizations.services.invitations import (
+    invitation_accept,
+    invitation_by_code,
+    invitation_check,
+    invitation_check_for_join,
+    invitation_create,
+    invitation_revoke,
+    invitation_use,
+)
 from xiaoyou.organizations.services.membership import (
     JOIN_REVIEW_KIND,
     join_request_approve,
@@ -14,6 +23,13 @@ from xiaoyou.organizations.services.roles import role_grant
 
 __all__ = [
     "JOIN_REVIEW_KIND",
+    "invitation_accept",
+    "invitation_by_code",
+    "invitation_check",
+    "invitation_check_for_join",
+    "invitation_create",
+    "invitation_revoke",
+    "invitation_use",
     "join_request_approve",
     "join_request_reject",
     "join_request_submit",
