@@ -797,7 +797,7 @@ def test_api_create_list_show_revoke(org_tree, college_admin, regional_admin, cl
     created = api_post(
         client, base, {"kind": "role", "role": "admin", "phone": "13911112222", "name": "王芳"}
     )
-    assert created.status_code == 200, created.content
+    assert created.status_code == 201, created.content
     body = created.json()
     assert body["kind"] == "role"
     assert body["status"] == "active"

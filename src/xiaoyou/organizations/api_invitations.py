@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xiaoyou.api.pagination import PageNumber
@@ -140,7 +140,7 @@ def invitation_list(request: HttpRequest, organization_id: int, status: str = ""
 
 @router.post(
     "/organizations/{organization_id}/invitations",
-    response=InvitationOut,
+    response={201: InvitationOut},
     summary="Create an invitation: a role (admin/president) by SMS or link, or a join link",
 )
 def invitation_create(request: HttpRequest, organization_id: int, payload: InvitationIn) -> Any:
@@ -157,7 +157,7 @@ def invitation_create(request: HttpRequest, organization_id: int, payload: Invit
         max_uses=payload.max_uses,
         request=request,
     )
-    return _visible_or_404(request, invitation.pk)
+    return Status(201, _visible_or_404(request, invitation.pk))
 
 
 def _visible_or_404(request: HttpRequest, invitation_id: int) -> Invitation:
