@@ -232,3 +232,39 @@ class InvitationFactory(DjangoModelFactory):
     expires_at = factory.LazyFunction(_in_a_week)
     max_uses = 10_000
     created_by = None
+
+
+# --- Membership ---------------------------------------------------------------------------------
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class MembershipFactory(DjangoModelFactory):
+    """An active membership of a registered user (made directly, without the member role; use
+    membership_activate when the role matters). `user=None` with a phone makes an imported one."""
+
+    class Meta:
+        model = "organizations.Membership"
+
+    org = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory, password=factory.Transformer.Force("!unusable"))
+    name = factory.LazyAttribute(lambda obj: obj.user.display_name if obj.user else "导入校友")
+    phone = factory.LazyAttribute(lambda obj: (obj.user.phone or "") if obj.user else "")
+    status = "active"
+    source = "application"
+    joined_at = factory.LazyFunction(_now)
+
+
+class JoinRequestFileFactory(DjangoModelFactory):
+    class Meta:
+        model = "organizations.JoinRequestFile"
+
+    request = factory.SubFactory(JoinRequestFactory)
+    field_key = "diploma"
+    file = factory.django.FileField(filename="毕业证.pdf", data=b"%PDF-1.4 test")
+    original_name = "毕业证.pdf"
+    size = 13

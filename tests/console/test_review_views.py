@@ -70,7 +70,7 @@ def test_approve_one(client, queue, org_tree, college_admin):
     applicant = queue["college"].target.user
     assert OrgRole.objects.filter(user=applicant, org=org_tree.college, role=Role.MEMBER).exists()
     note = Notification.objects.get(user=applicant)
-    assert note.title == "Approved: 韩梅梅 → 计算机学院校友会"
+    assert (note.kind, note.title) == ("organizations.join_decided", "Welcome to 计算机学院校友会")
 
 
 def test_reject_requires_a_reason_inline(client, queue, college_admin):
@@ -133,6 +133,7 @@ def test_detail_shows_what_the_kind_describes(client, org_tree, college_admin):
     assert [(str(label), str(value)) for label, value in response.context["details"]] == [
         ("Applicant", str(join_request.user)),
         ("Organization", "计算机学院校友会"),
+        ("Type", "New member"),
         ("Message", "2008 级软件工程"),
     ]
 
@@ -173,7 +174,7 @@ def test_bulk_reject_needs_a_reason(client, queue, college_admin):
     assert set(ReviewItem.objects.filter(pk__in=ids).values_list("status", "reason")) == {
         ("rejected", "名额已满")
     }
-    assert Notification.objects.filter(kind="review.decided").count() == 2
+    assert Notification.objects.filter(kind="organizations.join_decided").count() == 2
 
 
 def test_an_unsafe_next_is_ignored(client, queue, college_admin):

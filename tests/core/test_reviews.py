@@ -77,13 +77,19 @@ def test_approving_grants_membership_audits_and_notifies(
         .order_by("id")
         .values_list("action", "org_id")
     )
-    assert actions == [("role.grant", org_tree.college.pk), ("review.approve", org_tree.college.pk)]
+    # The membership of the college, the implied one of the main association, the decision.
+    assert actions == [
+        ("membership.activate", org_tree.college.pk),
+        ("membership.activate", org_tree.root.pk),
+        ("review.approve", org_tree.college.pk),
+    ]
+    # Join requests send their own notification kind instead of the generic "review.decided".
     note = Notification.objects.get(user=applicant)
-    assert note.kind == "review.decided"
-    assert note.title == "Approved: 李雷 → 计算机学院校友会"
-    assert note.body == "计算机学院校友会 approved your submission (Join requests)."
+    assert note.kind == "organizations.join_decided"
+    assert note.title == "Welcome to 计算机学院校友会"
+    assert note.body == "Your request to join 计算机学院校友会 was approved. You are a member now."
     assert [message.to for message in mail.outbox] == [["lilei@example.com"]]
-    assert mail.outbox[0].subject == "Approved: 李雷 → 计算机学院校友会"
+    assert mail.outbox[0].subject == "Welcome to 计算机学院校友会"
     assert Delivery.objects.get(user=applicant).status == Delivery.Status.SENT
 
 
@@ -102,9 +108,9 @@ def test_rejecting_needs_a_reason_and_keeps_the_applicant_out(org_tree, applican
     assert join_request.status == JoinRequestStatus.REJECTED
     assert not OrgRole.objects.filter(user=applicant, org=org_tree.college).exists()
     note = Notification.objects.get(user=applicant)
-    assert note.title == "Rejected: 李雷 → 计算机学院校友会"
+    assert note.title == "计算机学院校友会 declined your request to join"
     assert note.body.splitlines() == [
-        "计算机学院校友会 rejected your submission (Join requests).",
+        "Your request to join 计算机学院校友会 was declined.",
         "Reason: 请先完成校友认证",
     ]
     entry = AuditEntry.objects.get(action="review.reject")

@@ -15,6 +15,7 @@ class OrganizationsConfig(AppConfig):
         policy.register()
         services.register_review_kinds()
         _register_invitation_entries()
+        _register_membership()
 
 
 def _register_invitation_entries() -> None:
@@ -31,5 +32,44 @@ def _register_invitation_entries() -> None:
             section=_("Organizations"),
             order=140,
             permission=is_console_user,
+        )
+    )
+
+
+def _register_membership() -> None:
+    # 会员管理 in the console; my organizations and recommendations in the hall.
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import (
+        NavEntry,
+        Section,
+        console_nav,
+        hall_home_sections,
+        personal_center_entries,
+    )
+    from xiaoyou.organizations.services import membership, sms_invites
+    from xiaoyou.organizations.views import hall_orgs
+
+    membership.register_notification_kinds()
+    sms_invites.register_jobs()
+    console_nav.add(
+        NavEntry(
+            key="members",
+            label=_("Members"),
+            url_name="console:member_list",
+            icon="users",
+            section=_("Organizations"),
+            order=120,
+            permission=is_console_user,
+        )
+    )
+    personal_center_entries.add(
+        Section(key="my_orgs", label=_("My organizations"), render=hall_orgs.my_orgs_entry, order=30)
+    )
+    hall_home_sections.add(
+        Section(
+            key="org_recommendations",
+            label=_("You may want to join"),
+            render=hall_orgs.recommendations_section,
+            order=40,
         )
     )

@@ -17,6 +17,7 @@ def register() -> None:
     policy.register(JoinRequest, "submit", role=None)
     policy.register(JoinRequest, "view", role=Role.ADMIN, org_field="org")
     register_invitations()
+    register_membership()
 
 
 def _may_offer_role(user: object, invitation: Invitation) -> bool:
@@ -34,3 +35,16 @@ def register_invitations() -> None:
     policy.register(Invitation, "view", role=Role.ADMIN, org_field="org")
     policy.register(Invitation, "revoke", role=Role.ADMIN, org_field="org", check=_may_offer_role)
     policy.register(Invitation, "accept", role=None)
+
+
+def register_membership() -> None:
+    # 会员管理: admins of the member's organization (or above) see and manage members, their
+    # groups and the files attached to join requests.
+    from xiaoyou.organizations.models import JoinRequestFile, MemberGroup, Membership
+
+    policy.register(Membership, "view", role=Role.ADMIN, org_field="org")
+    policy.register(Membership, "manage", role=Role.ADMIN, org_field="org")
+    policy.register(Membership, "export", role=Role.ADMIN, org_field="org")
+    policy.register(MemberGroup, "view", role=Role.ADMIN, org_field="org")
+    policy.register(MemberGroup, "manage", role=Role.ADMIN, org_field="org")
+    policy.register(JoinRequestFile, "view", role=Role.ADMIN, org_field="request__org")

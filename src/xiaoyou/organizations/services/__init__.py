@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from xiaoyou.organizations.services.groups import (
+    member_group_create,
+    member_group_delete,
+    member_group_rename,
+    members_assign_group,
+    members_unassign_group,
+)
+from xiaoyou.organizations.services.importing import (
+    ImportRow,
+    MemberImportInvalid,
+    member_import,
+)
 from xiaoyou.organizations.services.invitations import (
     invitation_accept,
     invitation_by_code,
@@ -12,17 +24,29 @@ from xiaoyou.organizations.services.invitations import (
     invitation_use,
 )
 from xiaoyou.organizations.services.membership import (
+    JOIN_DECIDED_KIND,
     JOIN_REVIEW_KIND,
+    JoinFormInvalid,
     join_request_approve,
     join_request_reject,
     join_request_submit,
+    member_ban,
+    member_info_update,
+    member_remove,
+    membership_activate,
+    membership_leave,
     register_review_kinds,
 )
 from xiaoyou.organizations.services.organizations import organization_create
-from xiaoyou.organizations.services.roles import role_grant
+from xiaoyou.organizations.services.roles import role_grant, role_revoke
+from xiaoyou.organizations.services.sms_invites import members_invite_by_sms
 
 __all__ = [
+    "JOIN_DECIDED_KIND",
     "JOIN_REVIEW_KIND",
+    "ImportRow",
+    "JoinFormInvalid",
+    "MemberImportInvalid",
     "invitation_accept",
     "invitation_by_code",
     "invitation_check",
@@ -33,7 +57,20 @@ __all__ = [
     "join_request_approve",
     "join_request_reject",
     "join_request_submit",
+    "member_ban",
+    "member_group_create",
+    "member_group_delete",
+    "member_group_rename",
+    "member_import",
+    "member_info_update",
+    "member_remove",
+    "members_assign_group",
+    "members_invite_by_sms",
+    "members_unassign_group",
+    "membership_activate",
+    "membership_leave",
     "organization_create",
     "register_review_kinds",
     "role_grant",
+    "role_revoke",
 ]
