@@ -234,6 +234,30 @@ class InvitationFactory(DjangoModelFactory):
     created_by = None
 
 
+# --- Organization management: cross links, member groups -----------------------------------
+
+
+class OrganizationLinkFactory(DjangoModelFactory):
+    """A cross link between two organizations (made directly: the service needs an actor)."""
+
+    class Meta:
+        model = "organizations.OrganizationLink"
+
+    from_org = factory.SubFactory(OrganizationFactory)
+    to_org = factory.SubFactory(OrganizationFactory)
+    kind = "sister"
+    note = ""
+
+
+class MemberGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = "organizations.MemberGroup"
+
+    org = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"分组{n}")
+    description = ""
+
+
 # --- Membership ---------------------------------------------------------------------------------
 
 

@@ -506,10 +506,20 @@ def console_paths() -> list[str]:
     """A path for every console URL pattern (1 for each parameter)."""
     from xiaoyou.console import urls as console_urls
 
+    from django.urls import URLResolver
+
     paths = []
-    for pattern in console_urls.urlpatterns:
-        kwargs = {key: 1 for key in pattern.pattern.converters}
-        paths.append(reverse(f"console:{pattern.name}", kwargs=kwargs))
+
+    def walk(patterns: list) -> None:
+        # Apps include their own URL modules (organizations/urls/...) under the namespace.
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+                continue
+            kwargs = {key: 1 for key in pattern.pattern.converters}
+            paths.append(reverse(f"console:{pattern.name}", kwargs=kwargs))
+
+    walk(console_urls.urlpatterns)
     return paths
 
 

@@ -14,8 +14,27 @@ class OrganizationsConfig(AppConfig):
 
         policy.register()
         services.register_review_kinds()
+        _register_organization_management()
         _register_invitation_entries()
         _register_membership()
+
+
+def _register_organization_management() -> None:
+    # 组织管理: every organization admin sees the organizations of their branch.
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, console_nav
+
+    console_nav.add(
+        NavEntry(
+            key="organizations",
+            label=_("Organizations"),
+            url_name="console:org_list",
+            icon="org",
+            section=_("Organizations"),
+            order=100,
+            permission=is_console_user,
+        )
+    )
 
 
 def _register_invitation_entries() -> None:
@@ -63,7 +82,9 @@ def _register_membership() -> None:
         )
     )
     personal_center_entries.add(
-        Section(key="my_orgs", label=_("My organizations"), render=hall_orgs.my_orgs_entry, order=30)
+        Section(
+            key="my_orgs", label=_("My organizations"), render=hall_orgs.my_orgs_entry, order=30
+        )
     )
     hall_home_sections.add(
         Section(

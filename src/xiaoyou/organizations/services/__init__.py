@@ -37,7 +37,15 @@ from xiaoyou.organizations.services.membership import (
     membership_leave,
     register_review_kinds,
 )
-from xiaoyou.organizations.services.organizations import organization_create
+from xiaoyou.organizations.services.organizations import (
+    organization_archive,
+    organization_create,
+    organization_link_create,
+    organization_link_delete,
+    organization_move,
+    organization_restore,
+    organization_update,
+)
 from xiaoyou.organizations.services.roles import role_grant, role_revoke
 from xiaoyou.organizations.services.sms_invites import members_invite_by_sms
 
@@ -69,7 +77,13 @@ __all__ = [
     "members_unassign_group",
     "membership_activate",
     "membership_leave",
+    "organization_archive",
     "organization_create",
+    "organization_link_create",
+    "organization_link_delete",
+    "organization_move",
+    "organization_restore",
+    "organization_update",
     "register_review_kinds",
     "role_grant",
     "role_revoke",
