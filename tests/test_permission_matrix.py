@@ -181,6 +181,105 @@ API_CASES: dict[str, Case] = {
 }
 
 
+# --- Membership (members, groups, join files, import reports, my memberships) -------------------
+
+
+def _college_member(world: World) -> Any:
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(org=world.tree.college)
+
+
+def _college_member_pk(world: World) -> dict[str, Any]:
+    return {"pk": _college_member(world).pk}
+
+
+def _college_member_id(world: World) -> dict[str, Any]:
+    return {"membership_id": _college_member(world).pk}
+
+
+def _college_join_file(world: World) -> dict[str, Any]:
+    from tests.factories import JoinRequestFactory, JoinRequestFileFactory
+
+    return {"pk": JoinRequestFileFactory(request=JoinRequestFactory(org=world.tree.college)).pk}
+
+
+def _college_group(world: World) -> dict[str, Any]:
+    from tests.factories import MemberGroupFactory
+
+    return {"pk": MemberGroupFactory(org=world.tree.college).pk}
+
+
+def _college_group_id(world: World) -> dict[str, Any]:
+    return {"group_id": _college_group(world)["pk"]}
+
+
+def _college_admins_import_report(world: World) -> dict[str, Any]:
+    # A report belongs to the admin who uploaded the file (kept in the cache under their id).
+    from django.core.cache import cache
+
+    cache.set(f"member-import-report:{world.college_admin.pk}:matrix", b"xlsx", 60)
+    return {"token": "matrix"}
+
+
+def _college_admins_membership(world: World) -> dict[str, Any]:
+    # One's own membership: the college admin's, in the college.
+    from tests.factories import MembershipFactory
+    from xiaoyou.organizations.models import Membership
+
+    membership = Membership.objects.filter(
+        org=world.tree.college, user=world.college_admin, status="active"
+    ).first() or MembershipFactory(org=world.tree.college, user=world.college_admin)
+    return {"membership_id": membership.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:member_detail": Case(_college_member_pk),
+        "console:member_remove": Case(
+            _college_member_pk, method="post", data=lambda world: {"reason": "矩阵"}
+        ),
+        "console:member_ban": Case(
+            _college_member_pk, method="post", data=lambda world: {"reason": "矩阵"}
+        ),
+        "console:member_file": Case(_college_join_file),
+        "console:member_group_edit": Case(
+            _college_group, method="post", data=lambda world: {"name": "改名"}
+        ),
+        "console:member_group_delete": Case(_college_group, method="post"),
+        "console:member_import_report": Case(_college_admins_import_report),
+    }
+)
+API_CASES.update(
+    {
+        "GET /api/v1/organizations/{organization_id}/members": Case(_college_organization),
+        "POST /api/v1/members/{membership_id}/remove": Case(
+            _college_member_id, method="post", json=True, data=lambda world: {"reason": "矩阵"}
+        ),
+        "POST /api/v1/members/{membership_id}/ban": Case(
+            _college_member_id, method="post", json=True, data=lambda world: {"reason": "矩阵"}
+        ),
+        "GET /api/v1/organizations/{organization_id}/groups": Case(_college_organization),
+        "POST /api/v1/organizations/{organization_id}/groups": Case(
+            _college_organization,
+            method="post",
+            json=True,
+            data=lambda world: {"name": "矩阵组"},
+            allowed=201,
+        ),
+        "POST /api/v1/groups/{group_id}/members": Case(
+            _college_group_id, method="post", json=True, data=lambda world: {"member_ids": []}
+        ),
+        "POST /api/v1/me/memberships/{membership_id}/leave": Case(
+            _college_admins_membership, method="post"
+        ),
+        "POST /api/v1/me/memberships/{membership_id}/info": Case(
+            _college_admins_membership, method="post", json=True, data=lambda world: {"answers": {}}
+        ),
+    }
+)
+
+
 # --- Enumeration ------------------------------------------------------------------------------
 
 

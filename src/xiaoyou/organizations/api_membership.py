@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xiaoyou.api.pagination import PageNumber
@@ -177,7 +177,9 @@ def _body(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any], Any]:
             raise ValidationError(
                 [{"loc": ["body"], "msg": "Invalid JSON", "type": "json"}]
             ) from None
-        raw = fields.get("answers") or {}
+        raw = fields.get("answers", {}) if isinstance(fields, dict) else None
+        if raw is None:
+            raw = {}
         files = {}
     if not isinstance(fields, dict):
         raise ValidationError([{"loc": ["body"], "msg": "Expected an object", "type": "type"}])
@@ -272,10 +274,13 @@ def membership_join(request: HttpRequest) -> Any:
         )
     except services.JoinFormInvalid as error:
         return _form_error(error)
-    return 201, {
-        "join_request": join_request,
-        "is_member": join_request.status == JoinRequestStatus.APPROVED,
-    }
+    return Status(
+        201,
+        {
+            "join_request": join_request,
+            "is_member": join_request.status == JoinRequestStatus.APPROVED,
+        },
+    )
 
 
 @router.get(
@@ -342,7 +347,7 @@ def membership_info_update(request: HttpRequest, membership_id: int) -> Any:
         )
     except services.JoinFormInvalid as error:
         return _form_error(error)
-    return 200, join_request
+    return join_request
 
 
 @router.get(
@@ -438,7 +443,7 @@ def group_create(request: HttpRequest, organization_id: int, payload: GroupIn) -
     group = group_services.member_group_create(
         actor=_user(request), org=org, name=payload.name, description=payload.description
     )
-    return 201, selectors.groups_of(org).get(pk=group.pk)
+    return Status(201, selectors.groups_of(org).get(pk=group.pk))
 
 
 @router.post(

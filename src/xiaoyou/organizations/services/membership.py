@@ -730,7 +730,7 @@ def members_export(*, actor: Any, org: Organization, memberships: Any) -> bytes:
         rows.append(
             [
                 membership.name,
-                membership.phone or getattr(membership.user, "phone", "") or "",
+                _spreadsheet_phone(membership.phone or getattr(membership.user, "phone", "")),
                 membership.org.name,
                 membership.get_status_display(),
                 membership.get_source_display(),
@@ -761,3 +761,11 @@ def members_export(*, actor: Any, org: Organization, memberships: Any) -> bytes:
         rows,
         title=gettext("Members"),
     )
+
+
+def _spreadsheet_phone(phone: str | None) -> str:
+    # Mainland numbers as people read them; a leading "+" would be neutralized as a formula.
+    phone = phone or ""
+    if phone.startswith("+86") and len(phone) == 14:
+        return phone[3:]
+    return phone
