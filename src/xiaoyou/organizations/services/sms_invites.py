@@ -249,6 +249,7 @@ def may_invite(user: Any, org: Any) -> bool:
 
 
 def register_jobs() -> None:
+    _rate()  # a malformed ORGANIZATION_SMS_INVITE_RATE fails at start-up, not at the first send
     jobs.register_job(
         JOB_KIND,
         run_sms_invite_job,
