@@ -211,7 +211,7 @@ def test_export_to_excel(client, org_tree, regional_admin, platform_admin):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0] == (
-        "Name",
+        "Organization name",
         "Type",
         "Parent organization",
         "City",

@@ -93,6 +93,9 @@ class OrganizationForm(forms.ModelForm):
         fields = PROFILE_FIELDS
         widgets = {
             "joining_requirements": forms.Textarea(attrs={"rows": 3}),
+            "approval_mode": forms.RadioSelect,
+            "content_review_mode": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
             "province": forms.TextInput(attrs={"list": "province-options", "autocomplete": "off"}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "cover": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),

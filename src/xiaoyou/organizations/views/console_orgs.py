@@ -93,7 +93,8 @@ def organization_table(request: HttpRequest) -> tuple[DataTable, dict[str, dict[
         return lambda org: counts.get(key, {}).get(org.pk, 0)
 
     columns = [
-        Column("name", _("Name"), sort="name", link=_detail_url),
+        # "Name" reads as a person's name (姓名) in Chinese: the column says 组织名称.
+        Column("name", _("Organization name"), sort="name", link=_detail_url),
         Column("kind", _("Type"), sort="kind", badge=True),
         Column("parent__name", _("Parent organization")),
         Column("city", _("City"), sort="city"),

@@ -27,13 +27,18 @@
   function monthsChart(data, brand) {
     return merge(base(), {
       legend: { top: 0, right: 0, icon: "roundRect", itemWidth: 12, itemHeight: 8, textStyle: { color: "#616161" } },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 8, top: 36, bottom: data.labels.length > 36 ? 36 : 8, containLabel: true },
       xAxis: merge({ type: "category", data: data.labels }, AXIS),
       yAxis: [
         merge(merge({ type: "value", minInterval: 1 }, AXIS), SPLIT),
         merge({ type: "value", minInterval: 1, splitLine: { show: false } }, AXIS)
       ],
-      dataZoom: data.labels.length > 24 ? [{ type: "inside", startValue: data.labels.length - 24 }] : [],
+      // Long histories get a visible slider over the last three years; short ones show whole.
+      dataZoom: data.labels.length > 36 ? [
+        { type: "slider", startValue: data.labels.length - 36, height: 18, bottom: 4, borderColor: "#E5E5E5",
+          fillerColor: "rgba(17,17,17,0.06)", handleStyle: { color: "#FFFFFF", borderColor: "#9E9E9E" }, textStyle: { color: "#616161" } },
+        { type: "inside" }
+      ] : [],
       series: [
         { name: data.joinedName, type: "bar", data: data.joined, itemStyle: { color: "#111111" }, barMaxWidth: 18 },
         { name: data.totalName, type: "line", yAxisIndex: 1, data: data.total, smooth: false, symbol: "none", lineStyle: { color: brand, width: 2 }, itemStyle: { color: brand } }
@@ -68,6 +73,10 @@
       var key = element.dataset.chart;
       var series = data[key];
       if (!series || !series.labels.length) { element.hidden = true; return; }
+      if (key !== "months" && key !== "graduation_years") {
+        // Ranked bars: the chart is as tall as its (at most 15) rows need.
+        element.style.height = Math.max(180, Math.min(series.labels.length, 15) * 36 + 56) + "px";
+      }
       var chart = window.echarts.init(element, null, { renderer: "svg" });
       var option = key === "months" ? monthsChart(series, brand) : barChart(series, brand, key !== "graduation_years");
       chart.setOption(option);
