@@ -784,6 +784,32 @@ def test_hall_page_phone_mismatch_is_explained_after_posting(org_tree, college_a
     assert invitation.use_count == 0
 
 
+def test_a_join_link_leads_to_the_join_form_with_the_invitation(
+    private_club, college_admin, client
+):
+    invitation = create(college_admin, private_club, kind="join")
+    person = invitee()
+    client.force_login(person)
+    page = client.get(reverse("hall:invitation_accept", kwargs={"code": invitation.code}))
+    join_url = (
+        f"{reverse('hall:org_join', kwargs={'pk': private_club.pk})}?invitation={invitation.code}"
+    )
+    assert f'href="{join_url}"' in page.content.decode()
+
+    # The join form refuses a missing required field inline and leaves the code unused ...
+    refused = client.post(join_url, {"company": ""})
+    assert refused.status_code == 400
+    assert 'class="form-field has-error" data-field="company"' in refused.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.use_count == 0
+    # ... and with the field filled the invitation lets the person in and counts one use.
+    accepted = client.post(join_url, {"company": "示范科技"})
+    assert accepted.status_code == 302
+    assert Membership.objects.get(user=person, org=private_club).status == MembershipStatus.ACTIVE
+    invitation.refresh_from_db()
+    assert invitation.use_count == 1
+
+
 # --- API -----------------------------------------------------------------------------------------
 
 

@@ -86,7 +86,6 @@ def invitation_table(request: HttpRequest) -> DataTable:
             Column("use_count", gettext_lazy("Uses"), accessor=_uses, align="num"),
             Column("expires_at", gettext_lazy("Expires"), sort="expires_at"),
             Column("status", gettext_lazy("Status"), accessor=status_label, badge=True),
-            Column("created_by", gettext_lazy("Created by")),
         ],
         filters=[
             Filter(
