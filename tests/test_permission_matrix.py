@@ -123,12 +123,26 @@ def _api(make: Callable[[World], dict[str, Any]]) -> Callable[[World], dict[str,
     return lambda world: {names[key]: value for key, value in make(world).items()}
 
 
+def _college_invitation(world: World) -> dict[str, Any]:
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(org=world.tree.college, created_by=world.college_admin)
+    return {"pk": invitation.pk}
+
+
+def _college_invitation_id(world: World) -> dict[str, Any]:
+    return {"invitation_id": _college_invitation(world)["pk"]}
+
+
 def _college_admins_notification(world: World) -> dict[str, Any]:
     # A notification belongs to a person: the college admin's inbox is theirs alone.
     return {"notification_id": NotificationFactory(user=world.college_admin).pk}
 
 
 CONSOLE_CASES: dict[str, Case] = {
+    "console:invitation_detail": Case(_college_invitation),
+    "console:invitation_poster": Case(_college_invitation),
+    "console:invitation_revoke": Case(_college_invitation, method="post"),
     "console:audit_detail": Case(_college_audit_entry),
     "console:job_detail": Case(_college_job),
     "console:job_progress": Case(_college_job),
@@ -153,6 +167,16 @@ CONSOLE_CASES: dict[str, Case] = {
 }
 
 API_CASES: dict[str, Case] = {
+    "GET /api/v1/organizations/{organization_id}/invitations": Case(_college_organization),
+    "POST /api/v1/organizations/{organization_id}/invitations": Case(
+        _college_organization,
+        method="post",
+        json=True,
+        data=lambda world: {"kind": "join", "validity_days": 7},
+        allowed=201,
+    ),
+    "GET /api/v1/invitations/{invitation_id}": Case(_college_invitation_id),
+    "POST /api/v1/invitations/{invitation_id}/revoke": Case(_college_invitation_id, method="post"),
     "GET /api/v1/organizations/{organization_id}": Case(_college_organization),
     "PATCH /api/v1/organizations/{organization_id}": Case(
         _college_organization, method="patch", json=True, data=lambda world: {"phone": "010-1"}
