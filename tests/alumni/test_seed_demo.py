@@ -57,7 +57,7 @@ def test_seed_demo_builds_a_believable_school_fast_and_idempotently(var_dir):
 
     first = counts()
     assert first == {
-        "organizations": 13,
+        "organizations": 14,
         "departments": 8,
         "majors": 25,
         "records": 2000,
@@ -74,7 +74,7 @@ def test_seed_demo_builds_a_believable_school_fast_and_idempotently(var_dir):
     assert root.name == "示范大学校友总会"
     assert root.kind == OrganizationKind.MAIN
     kinds = Organization.objects.values_list("kind", flat=True)
-    assert sorted(set(kinds)) == ["club", "college", "main", "regional"]
+    assert sorted(set(kinds)) == ["club", "college", "industry", "main", "regional"]
     regional = set(
         Organization.objects.filter(kind="regional").values_list("short_name", flat=True)
     )

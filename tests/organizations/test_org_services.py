@@ -572,3 +572,70 @@ def test_role_grant_still_works_after_a_move(org_tree, platform_admin):
     fresh = Organization.objects.get(pk=org_tree.club.pk)
     role = role_grant(actor=platform_admin, user=platform_admin, org=fresh, role=Role.PRESIDENT)
     assert role.org.path == fresh.path
+
+
+# --- demo school -------------------------------------------------------------------------------
+
+
+def test_the_demo_organizations_have_realistic_profiles(settings, tmp_path):
+    from xiaoyou.alumni.demo import seed_demo
+    from xiaoyou.alumni.models import AlumniRecord
+
+    settings.VAR_DIR = tmp_path
+    seed_demo(record_count=60)
+    orgs = {org.short_name or org.name: org for org in Organization.objects.all()}
+    root = orgs["校友总会"]
+    assert (root.sms_balance, root.approval_mode, root.province) == (1000, "matched", "北京市")
+    assert [field["key"] for field in root.join_form] == [
+        "student_id",
+        "graduation_year",
+        "employer",
+        "industry",
+    ]
+    computing = orgs["计算机学院校友会"]
+    assert computing.department.code == "CS"
+    assert computing.join_form[1]["choices"] == [
+        "人工智能",
+        "网络空间安全",
+        "计算机科学与技术",
+        "软件工程",
+        "其他",
+    ]
+    shanghai = orgs["上海校友会"]
+    assert (shanghai.province, shanghai.city, shanghai.approval_mode) == (
+        "上海市",
+        "上海",
+        "manual",
+    )
+    assert shanghai.join_form[1]["choices"][0] == "浦东新区"
+    assert orgs["纽约校友会"].province == "海外"
+    finance = orgs["金融行业校友会"]
+    assert (finance.kind, finance.industry, finance.sms_balance) == ("industry", "金融", 100)
+    assert orgs["校友羽毛球俱乐部"].approval_mode == "automatic"
+    assert AlumniRecord.objects.exclude(industry="").count() > 30
+
+    # A rerun changes nothing, not even what an admin edited since.
+    organization_update(
+        actor=None,
+        org=shanghai,
+        changes={"join_form": [{"key": "company", "label": "单位", "type": "text"}]},
+    )
+    entries = AuditEntry.objects.count()
+    seed_demo(record_count=60)
+    assert AuditEntry.objects.count() == entries
+    assert Organization.objects.get(pk=shanghai.pk).join_form[0]["key"] == "company"
+    assert Organization.objects.get(pk=root.pk).sms_balance == 1000
+
+
+def test_sms_top_up_by_platform_admins(org_tree, platform_admin, college_admin):
+    from xiaoyou.organizations.services import organization_sms_top_up
+
+    with pytest.raises(PermissionDenied):
+        organization_sms_top_up(actor=college_admin, org=org_tree.college, count=100)
+    with pytest.raises(ApplicationError):
+        organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=0)
+    organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=100)
+    topped = organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=50)
+    assert topped.sms_balance == 150
+    entry = AuditEntry.objects.filter(action="organization.sms_top_up").order_by("pk").last()
+    assert entry.changes == {"sms_balance": [100, 150]}

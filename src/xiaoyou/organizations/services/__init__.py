@@ -44,6 +44,7 @@ from xiaoyou.organizations.services.organizations import (
     organization_link_delete,
     organization_move,
     organization_restore,
+    organization_sms_top_up,
     organization_update,
 )
 from xiaoyou.organizations.services.roles import role_grant, role_revoke
@@ -83,6 +84,7 @@ __all__ = [
     "organization_link_delete",
     "organization_move",
     "organization_restore",
+    "organization_sms_top_up",
     "organization_update",
     "register_review_kinds",
     "role_grant",
