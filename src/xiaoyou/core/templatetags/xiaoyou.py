@@ -57,7 +57,12 @@ def qr_svg(value: Any, scale: int = 4, border: int = 2, error: str = "m") -> Saf
         return mark_safe("")
     code = segno.make(text, error=error, micro=False)
     svg = code.svg_inline(
-        scale=scale, border=border, svgclass="qr-code", lineclass=None, dark="#111111"
+        scale=scale,
+        border=border,
+        svgclass="qr-code",
+        lineclass=None,
+        dark="#111111",
+        omitsize=True,  # a viewBox only, so CSS can scale the code to its box
     )
     return mark_safe(svg)  # noqa: S308 - produced by segno from encoded data
 
