@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class XiaoyouUserManager(UserManager["User"]):
@@ -25,7 +26,7 @@ class User(AbstractUser):
         help_text=_("E.164 format, e.g. +8613800138000"),
     )
     phone_verified = models.BooleanField(_("phone verified"), default=False)
-    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     failed_login_count = models.PositiveIntegerField(default=0)

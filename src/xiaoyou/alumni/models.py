@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoyou.core.models import TimeStampedModel
 
@@ -82,7 +83,7 @@ class AlumniRecord(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="alumni_records",
     )
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # 学号: unique within the keeping organization when known; old records often lack one.

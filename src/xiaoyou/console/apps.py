@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsoleConfig(AppConfig):
@@ -37,7 +38,12 @@ class ConsoleConfig(AppConfig):
                 selectors.new_users_this_month,
                 order=20,
             ),
-            Figure("organizations", _("Organizations"), selectors.organizations_count, order=30),
+            Figure(
+                "organizations",
+                pgettext_lazy("dashboard figure", "Organizations"),
+                selectors.organizations_count,
+                order=30,
+            ),
             Figure(
                 "pending_todos",
                 _("Pending to-dos"),

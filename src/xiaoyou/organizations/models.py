@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoyou.core.models import TimeStampedModel
 
@@ -283,7 +284,7 @@ class Membership(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="memberships",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     status = models.CharField(
         _("status"),

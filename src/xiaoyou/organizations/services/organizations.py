@@ -390,7 +390,9 @@ def organization_archive(*, actor: Any | None, org: Organization, reason: str) -
     """
     from xiaoyou.core import audit, policy
 
-    current = Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
+    current = (
+        Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
+    )
     if actor is not None:
         policy.require(actor, "archive", current)
     reason = (reason or "").strip()
@@ -424,7 +426,9 @@ def organization_restore(*, actor: Any | None, org: Organization) -> Organizatio
     it was archived stays in the audit log."""
     from xiaoyou.core import audit, policy
 
-    current = Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
+    current = (
+        Organization.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
+    )
     if actor is not None:
         policy.require(actor, "restore", current)
     if current.is_active:
