@@ -504,9 +504,9 @@ def test_every_registered_icon_exists_in_the_sprite():
 
 def console_paths() -> list[str]:
     """A path for every console URL pattern (1 for each parameter)."""
-    from xiaoyou.console import urls as console_urls
-
     from django.urls import URLResolver
+
+    from xiaoyou.console import urls as console_urls
 
     paths = []
 
