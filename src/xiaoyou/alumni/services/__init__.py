@@ -1,0 +1,1 @@
+"""Writes of the alumni archive, one module per concept."""
