@@ -121,9 +121,8 @@ def syllables(name: str) -> list[str]:
     elif text[0] in SURNAME_READINGS and len(text) > 1:
         head = [SURNAME_READINGS[text[0]]]
         rest = text[1:]
-    tail = [
-        part.lower() for part in lazy_pinyin(rest, errors=lambda chars: list(chars)) if part.strip()
-    ]
+    # Characters without a reading (digits, Latin letters) are kept as they are.
+    tail = [part.lower() for part in lazy_pinyin(rest, errors="default") if part.strip()]
     return head + tail
 
 
