@@ -22,6 +22,7 @@ from django.utils import timezone
 from xiaoyou.accounts.models import User
 from xiaoyou.alumni.demo_data import DEPARTMENTS, generate_records
 from xiaoyou.alumni.models import AlumniRecord, Department, Major
+from xiaoyou.alumni.services.search_keys import record_search_keys_fill
 from xiaoyou.organizations.models import (
     ApprovalMode,
     ContentReviewMode,
@@ -414,6 +415,7 @@ def _seed_records(
         for spec in generate_records(count)
         if spec.student_id not in existing
     ]
+    record_search_keys_fill(new_records)
     AlumniRecord.objects.bulk_create(new_records, batch_size=500)
     result.add("alumni records", len(new_records))
 

@@ -1,0 +1,353 @@
+"""多维度查询: the one search box and the filters of the alumni archive.
+
+How a term is matched (structures of migration 0004_search_indexes):
+- 3+ characters: any fragment of name, former/English name, pinyin, initials, student number,
+  phone, email, employer or city — SQLite FTS5 trigram table / PostgreSQL pg_trgm GIN index.
+- 1-2 characters (王芳, 芳, wf): name prefix and pinyin/initials prefix through B-tree ranges,
+  plus the name bigram structure (FTS5 unicode61 table of 2-character pieces / GIN over
+  alumni_name_bigrams()) for 2 characters anywhere in the name or former name.
+- any term also matches the current or former (DepartmentAlias) name of a department.
+Several terms are ANDed. Ranking: exact name > name prefix > pinyin/initials prefix > others.
+
+Scope: records are kept by the main association (AlumniRecord.org), so the policy rule alone
+would hide them from college admins. A college association admin also sees the records of the
+departments linked to an organization in their subtree (Department.org), with the units below
+those departments and units merged into them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+
+from xiaoyou.alumni.models import AlumniRecord, Department, DepartmentAlias
+from xiaoyou.core import policy
+
+# The searched text; the same expression as the pg_trgm index of the migration.
+TEXT_COLUMNS = (
+    "name",
+    "former_name",
+    "english_name",
+    "name_pinyin",
+    "name_initials",
+    "student_id",
+    "phone",
+    "email",
+    "employer",
+    "city",
+)
+SEARCH_TEXT_SQL = (
+    "lower("
+    + " || ' | ' || ".join(f'"alumni_alumnirecord"."{column}"' for column in TEXT_COLUMNS)
+    + ")"
+)
+BIGRAMS_SQL = (
+    'alumni_name_bigrams("alumni_alumnirecord"."name" || \' \' || '
+    '"alumni_alumnirecord"."former_name")'
+)
+# A first page never waits for a full count: counts stop here ("1,000+").
+COUNT_CAP = 1000
+MAX_PAGE_SIZE = 200
+CUSTOM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+HIGH = "\U0010ffff"
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NAME = "name"
+    GRADUATION_DESC = "-graduation_year"
+    GRADUATION = "graduation_year"
+    ENROLLMENT = "enrollment_year"
+    UPDATED = "-updated_at"
+    CHOICES = (RELEVANCE, NAME, GRADUATION_DESC, GRADUATION, ENROLLMENT, UPDATED)
+
+
+@dataclass
+class SearchFilters:
+    """Filters combined with AND; empty values mean "any"."""
+
+    department: int | None = None  # a college, department or any unit: includes its subtree
+    major: int | None = None
+    class_name: str = ""
+    degree_level: str = ""
+    enrollment_year_min: int | None = None
+    enrollment_year_max: int | None = None
+    graduation_year_min: int | None = None
+    graduation_year_max: int | None = None
+    province: str = ""
+    city: str = ""
+    industry: str = ""
+    tags: list[int] = field(default_factory=list)  # any of these tags
+    status: str = ""
+    verification: str = ""
+    is_key_alumnus: bool | None = None
+    gender: str = ""
+    custom: dict[str, str] = field(default_factory=dict)  # CustomField.key -> value
+
+
+@dataclass
+class SearchResult:
+    records: list[AlumniRecord]
+    total: int  # exact when total_capped is False, else "at least"
+    total_capped: bool
+    page: int
+    page_size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def terms_of(text: str) -> list[str]:
+    """The search terms: whitespace-separated, NFKC-folded, lower-case, at most 5."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text or "").lower()
+    return [term for term in folded.split() if term][:5]
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _prefix(field_name: str, term: str) -> Q:
+    # A range, not LIKE: served by the plain B-tree index on both databases.
+    return Q(**{f"{field_name}__gte": term, f"{field_name}__lt": term + HIGH})
+
+
+def _text_match(term: str) -> Q:
+    if connection.vendor == "sqlite":
+        return Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM alumni_record_fts WHERE alumni_record_fts MATCH %s",
+                [_fts_phrase(term)],
+            )
+        )
+    if connection.vendor == "postgresql":
+        return Q(
+            RawSQL(  # noqa: S611 (constant SQL; the term is a parameter)
+                f"{SEARCH_TEXT_SQL} LIKE %s",
+                ["%" + _like_escape(term) + "%"],
+                output_field=BooleanField(),
+            )
+        )
+    return Q(**{f"{column}__icontains": term for column in TEXT_COLUMNS}, _connector=Q.OR)
+
+
+def _bigram_match(term: str) -> Q:
+    if connection.vendor == "sqlite":
+        return Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM alumni_record_grams WHERE alumni_record_grams MATCH %s",
+                [_fts_phrase(term)],
+            )
+        )
+    if connection.vendor == "postgresql":
+        return Q(
+            RawSQL(  # noqa: S611 (constant SQL; the term is a parameter)
+                f"{BIGRAMS_SQL} @> ARRAY[%s]::text[]", [term], output_field=BooleanField()
+            )
+        )
+    return Q(name__icontains=term) | Q(former_name__icontains=term)
+
+
+def _department_subtree(
+    root_ids: set[int], departments: list[tuple[int, int | None, int | None]]
+) -> set[int]:
+    """The given units, the units below them and units merged into any of those."""
+    found = set(root_ids)
+    changed = True
+    while changed:
+        changed = False
+        for pk, parent_id, merged_into_id in departments:
+            if pk not in found and (parent_id in found or merged_into_id in found):
+                found.add(pk)
+                changed = True
+    return found
+
+
+class _DepartmentIndex:
+    """The department table, read once per search (a few hundred rows at most)."""
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[int, int | None, int | None]] | None = None
+
+    @property
+    def rows(self) -> list[tuple[int, int | None, int | None]]:
+        if self._rows is None:
+            self._rows = list(Department.objects.values_list("pk", "parent_id", "merged_into_id"))
+        return self._rows
+
+    def subtree(self, ids: set[int]) -> set[int]:
+        return _department_subtree(ids, self.rows) if ids else set()
+
+
+def _term_q(term: str, departments: _DepartmentIndex) -> Q:
+    query = Q(name=term)
+    if len(term) >= 3:
+        query |= _text_match(term)
+    else:
+        query |= _prefix("name", term) | _prefix("former_name", term)
+        if term.isascii() and term.isalpha():
+            query |= _prefix("name_initials", term) | _prefix("name_pinyin", term)
+        if len(term) == 2:
+            query |= _bigram_match(term)
+    if len(term) >= 2 and not term.isascii():
+        # Current or former names of departments (renamed and merged colleges stay findable).
+        named = set(
+            Department.objects.filter(name__contains=term).values_list("pk", flat=True)
+        ) | set(
+            DepartmentAlias.objects.filter(name__contains=term).values_list(
+                "department_id", flat=True
+            )
+        )
+        if named:
+            query |= Q(department_id__in=sorted(departments.subtree(named)))
+    return query
+
+
+def _rank(text: str) -> Case:
+    whole = "".join(terms_of(text))
+    return Case(
+        When(name=whole, then=Value(0)),
+        When(_prefix("name", whole), then=Value(1)),
+        When(
+            Q(name_pinyin=whole) | Q(name_initials=whole),
+            then=Value(2),
+        ),
+        When(
+            _prefix("name_pinyin", whole) | _prefix("name_initials", whole),
+            then=Value(3),
+        ),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
+def alumni_scope(
+    user: Any, queryset: QuerySet[AlumniRecord] | None = None
+) -> QuerySet[AlumniRecord]:
+    """Live records (not deleted, not merged away) `user` may view; see the module docstring."""
+    from xiaoyou.organizations.selectors import role_paths
+
+    base = queryset if queryset is not None else AlumniRecord.objects.all()
+    base = base.filter(deleted_at__isnull=True, merged_into__isnull=True)
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return base
+    kept = policy.scoped(base, user, "view")
+    rule = policy.rule_for(AlumniRecord, "view")
+    paths = role_paths(user, rule.min_role) if rule.min_role else []
+    if not paths:
+        return kept
+    by_org = Q()
+    for path in paths:
+        by_org |= Q(org__path__startswith=path)
+    linked = set(Department.objects.filter(by_org).values_list("pk", flat=True))
+    if not linked:
+        return kept
+    index = _DepartmentIndex()
+    return kept | base.filter(department_id__in=sorted(index.subtree(linked)))
+
+
+def _apply_filters(
+    queryset: QuerySet[AlumniRecord], filters: SearchFilters, departments: _DepartmentIndex
+) -> QuerySet[AlumniRecord]:
+    f = filters
+    if f.department:
+        queryset = queryset.filter(department_id__in=sorted(departments.subtree({f.department})))
+    if f.major:
+        queryset = queryset.filter(major_id=f.major)
+    if f.class_name:
+        queryset = queryset.filter(class_name=f.class_name)
+    if f.degree_level:
+        queryset = queryset.filter(degree_level=f.degree_level)
+    if f.enrollment_year_min:
+        queryset = queryset.filter(enrollment_year__gte=f.enrollment_year_min)
+    if f.enrollment_year_max:
+        queryset = queryset.filter(enrollment_year__lte=f.enrollment_year_max)
+    if f.graduation_year_min:
+        queryset = queryset.filter(graduation_year__gte=f.graduation_year_min)
+    if f.graduation_year_max:
+        queryset = queryset.filter(graduation_year__lte=f.graduation_year_max)
+    for name in ("province", "city", "industry", "status", "verification", "gender"):
+        value = getattr(f, name)
+        if value:
+            queryset = queryset.filter(**{name: value})
+    if f.is_key_alumnus is not None:
+        queryset = queryset.filter(is_key_alumnus=f.is_key_alumnus)
+    if f.tags:
+        through = AlumniRecord.tags.through
+        queryset = queryset.filter(
+            Exists(through.objects.filter(alumnirecord_id=OuterRef("pk"), tag_id__in=f.tags))
+        )
+    for key, value in f.custom.items():
+        if CUSTOM_KEY.match(key) and value not in (None, ""):
+            queryset = queryset.filter(**{f"custom_data__{key}": value})
+    return queryset
+
+
+def search_queryset(
+    *, user: Any, text: str = "", filters: SearchFilters | None = None, sort: str = ""
+) -> QuerySet[AlumniRecord]:
+    """The ordered queryset of a search (for exports and audiences; pages use search_records)."""
+    departments = _DepartmentIndex()
+    queryset = alumni_scope(user)
+    queryset = _apply_filters(queryset, filters or SearchFilters(), departments)
+    terms = terms_of(text)
+    for term in terms:
+        queryset = queryset.filter(_term_q(term, departments))
+    if sort not in Sort.CHOICES:
+        sort = Sort.RELEVANCE if terms else Sort.NAME
+    if sort == Sort.RELEVANCE:
+        if not terms:
+            return queryset.order_by("name", "pk")
+        return queryset.annotate(search_rank=_rank(text)).order_by("search_rank", "name", "pk")
+    return queryset.order_by(sort, "pk")
+
+
+def search_records(
+    *,
+    user: Any,
+    text: str = "",
+    filters: SearchFilters | None = None,
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchResult:
+    """One page of a search, with a count capped at COUNT_CAP (never a COUNT(*) over 1M)."""
+    page = max(1, int(page or 1))
+    page_size = min(max(1, int(page_size or 20)), MAX_PAGE_SIZE)
+    queryset = search_queryset(user=user, text=text, filters=filters, sort=sort)
+    offset = (page - 1) * page_size
+    rows = list(queryset.select_related("department", "major")[offset : offset + page_size + 1])
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    if page == 1 and not has_next:
+        total, capped = len(rows), False
+    else:
+        total = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+        if offset + len(rows) > total:
+            total = offset + len(rows)
+    return SearchResult(rows, total, capped, page, page_size, has_next)

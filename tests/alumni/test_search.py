@@ -1,0 +1,182 @@
+"""多维度查询: the search box, filters, ranking, scope and the search page."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiaoyou.alumni.models import AlumniRecord, Department, DepartmentAlias, Major, Tag
+from xiaoyou.alumni.models.departments import DepartmentKind
+from xiaoyou.alumni.selectors_search import SearchFilters, search_records
+from xiaoyou.alumni.services.search_keys import record_search_keys_fill
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(org, name, **fields):
+    record = AlumniRecord(org=org, name=name, **fields)
+    record_search_keys_fill([record])
+    record.save()
+    return record
+
+
+@pytest.fixture
+def school(org_tree):
+    cs = Department.objects.create(
+        name="计算机学院", code="CS", kind=DepartmentKind.COLLEGE, org=org_tree.college
+    )
+    software = Department.objects.create(
+        name="软件工程系", code="CS-SE", kind=DepartmentKind.DEPARTMENT, parent=cs
+    )
+    DepartmentAlias.objects.create(department=cs, name="计算机科学系", used_until=2001)
+    econ = Department.objects.create(
+        name="经济学院", code="EC", kind=DepartmentKind.COLLEGE, org=org_tree.other_college
+    )
+    se_major = Major.objects.create(department=software, name="软件工程")
+    root = org_tree.root
+    people = {
+        "zsf": _record(
+            root, "张三丰", student_id="2001010203", department=software, major=se_major,
+            enrollment_year=2001, graduation_year=2005, phone="13912345678",
+            employer="武当山科技有限公司", city="十堰", province="湖北省",
+        ),
+        "wf": _record(
+            root, "王芳", student_id="2003020001", department=econ, enrollment_year=2003,
+            graduation_year=2007, phone="13800001111", email="wangfang@example.com",
+            employer="中国银行", city="北京", industry="金融",
+        ),
+        "wfl": _record(
+            root, "王芳琳", student_id="2004020002", department=econ, enrollment_year=2004,
+            graduation_year=2008, city="上海", employer="浦发银行",
+        ),
+        "lwf": _record(
+            root, "李文芳", student_id="1998010001", department=cs, enrollment_year=1998,
+            graduation_year=2002, city="北京", employer="腾讯", is_key_alumnus=True,
+        ),
+        "deleted": _record(root, "王芳", student_id="2003020009", department=econ),
+    }  # fmt: skip
+    AlumniRecord.objects.filter(pk=people["deleted"].pk).update(deleted_at="2025-01-01T00:00:00Z")
+    return people
+
+
+def _names(result):
+    return [record.name for record in result.records]
+
+
+def _ids(result):
+    return {record.pk for record in result.records}
+
+
+def test_search_keys_are_filled(school):
+    record = AlumniRecord.objects.get(pk=school["zsf"].pk)
+    assert (record.name_pinyin, record.name_initials) == ("zhangsanfeng", "zsf")
+
+
+@pytest.mark.parametrize("text", ["zsf", "zhangsanfeng", "ZSF", "sanfeng", "三丰", "张三丰", "张"])
+def test_name_pinyin_and_initials_find_zhang_sanfeng(school, platform_admin, text):
+    result = search_records(user=platform_admin, text=text)
+    assert _names(result) == ["张三丰"]
+
+
+def test_two_character_name_ranks_the_exact_name_first(school, platform_admin):
+    result = search_records(user=platform_admin, text="王芳")
+    # Exact name first, then the name prefix; the deleted 王芳 is never shown.
+    assert _names(result) == ["王芳", "王芳琳"]
+    assert result.total == 2 and result.total_capped is False
+
+
+def test_two_character_fragment_inside_a_name(school, platform_admin):
+    assert _names(search_records(user=platform_admin, text="文芳")) == ["李文芳"]
+
+
+def test_two_letter_initials(school, platform_admin):
+    # 王芳 (wf) exactly, then 王芳琳 (wfl) by initials prefix.
+    assert _names(search_records(user=platform_admin, text="wf")) == ["王芳", "王芳琳"]
+    assert _names(search_records(user=platform_admin, text="lwf")) == ["李文芳"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("12345678", "zsf"),  # phone fragment
+        ("0102", "zsf"),  # student number fragment
+        ("武当山", "zsf"),  # employer fragment
+        ("wangfang@", "wf"),  # email fragment
+    ],
+)
+def test_fragments_of_other_fields(school, platform_admin, text, key):
+    assert _ids(search_records(user=platform_admin, text=text)) == {school[key].pk}
+
+
+def test_two_character_terms_match_names_not_other_fields(school, platform_admin):
+    # Trigram structures need 3 characters; a 2-character city is reached by the city filter.
+    assert _ids(search_records(user=platform_admin, text="十堰")) == set()
+    assert _names(search_records(user=platform_admin, filters=SearchFilters(city="十堰"))) == [
+        "张三丰"
+    ]
+
+
+def test_former_department_name_finds_its_alumni(school, platform_admin):
+    result = search_records(user=platform_admin, text="计算机科学系")
+    assert {record.name for record in result.records} == {"张三丰", "李文芳"}
+
+
+def test_combined_and_hierarchical_filters(school, platform_admin):
+    cs = Department.objects.get(code="CS")
+    # The college filter reaches the department below it.
+    assert {r.name for r in search_records(
+        user=platform_admin, filters=SearchFilters(department=cs.pk)
+    ).records} == {"张三丰", "李文芳"}  # fmt: skip
+    result = search_records(
+        user=platform_admin,
+        text="wf",
+        filters=SearchFilters(city="北京", graduation_year_min=2006, graduation_year_max=2007),
+    )
+    assert _names(result) == ["王芳"]
+    result = search_records(
+        user=platform_admin, filters=SearchFilters(department=cs.pk, is_key_alumnus=True)
+    )
+    assert _names(result) == ["李文芳"]
+    tag = Tag.objects.create(name="理事")
+    school["wfl"].tags.add(tag)
+    assert _names(search_records(user=platform_admin, filters=SearchFilters(tags=[tag.pk]))) == [
+        "王芳琳"
+    ]
+    major = Major.objects.get(name="软件工程")
+    assert _names(search_records(user=platform_admin, filters=SearchFilters(major=major.pk))) == [
+        "张三丰"
+    ]
+
+
+def test_custom_field_filter(school, platform_admin):
+    AlumniRecord.objects.filter(pk=school["wf"].pk).update(custom_data={"hobby": "围棋"})
+    result = search_records(user=platform_admin, filters=SearchFilters(custom={"hobby": "围棋"}))
+    assert _names(result) == ["王芳"]
+
+
+def test_college_admin_sees_only_their_college(school, college_admin):
+    result = search_records(user=college_admin)
+    assert {record.name for record in result.records} == {"张三丰", "李文芳"}
+    assert _ids(search_records(user=college_admin, text="王芳")) == set()
+
+
+def test_outsider_sees_nothing(school, outsider):
+    assert search_records(user=outsider, text="zsf").records == []
+
+
+def test_pagination_and_capped_count(school, platform_admin):
+    first = search_records(user=platform_admin, page_size=2, sort="name")
+    assert first.has_next is True and first.total == 4
+    second = search_records(user=platform_admin, page_size=2, page=2, sort="name")
+    assert second.has_next is False
+    assert len(_ids(first) | _ids(second)) == 4
+
+
+def test_search_keys_follow_name_updates_in_the_index(school, platform_admin):
+    record = AlumniRecord.objects.get(pk=school["lwf"].pk)
+    record.name = "欧阳修"
+    record_search_keys_fill([record])
+    record.save()
+    assert _names(search_records(user=platform_admin, text="oyx")) == ["欧阳修"]
+    assert _names(search_records(user=platform_admin, text="李文芳")) == []
+    record.delete()
+    assert _names(search_records(user=platform_admin, text="oyx")) == []
