@@ -292,3 +292,30 @@ class JoinRequestFileFactory(DjangoModelFactory):
     file = factory.django.FileField(filename="毕业证.pdf", data=b"%PDF-1.4 test")
     original_name = "毕业证.pdf"
     size = 13
+
+
+# --- Alumni identity claims and duplicates (issue 4) -------------------------------------------
+
+
+class RecordClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.RecordClaim"
+
+    user = factory.SubFactory(UserFactory)
+    record = factory.SubFactory(AlumniRecordFactory)
+    evidence = factory.LazyAttribute(lambda claim: {"name": claim.record.name})
+    score = 70
+    status = "pending"
+
+
+class DuplicateCandidateFactory(DjangoModelFactory):
+    """Pass `first` and `second` with first.id < second.id (the table's check constraint)."""
+
+    class Meta:
+        model = "alumni.DuplicateCandidate"
+
+    first = factory.SubFactory(AlumniRecordFactory)
+    second = factory.SubFactory(AlumniRecordFactory)
+    score = 90
+    reasons = factory.LazyFunction(lambda: ["phone"])
+    status = "open"

@@ -7,6 +7,7 @@ sessions, Celery broker), S3_BUCKET (media on an S3-compatible store), SECRET_KE
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import sys
@@ -42,6 +43,25 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_encryption_key() -> str:
+    """Fernet key for sensitive columns (national ID numbers); kept apart from SECRET_KEY so
+    rotating one does not make the other's data unreadable."""
+    key = env_str("FIELD_ENCRYPTION_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        return env_str("FIELD_ENCRYPTION_KEY", required=True)
+    # Embedded mode: a stable key made once per installation, like the secret key.
+    path = VAR_DIR / "field_encryption_key"
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+FIELD_ENCRYPTION_KEY = _field_encryption_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

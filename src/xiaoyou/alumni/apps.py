@@ -13,3 +13,35 @@ class AlumniConfig(AppConfig):
         from xiaoyou.alumni import policy
 
         policy.register()
+        _register_identity_and_duplicates()
+
+
+def _register_identity_and_duplicates() -> None:
+    # 认证校友身份 (claims, review kind, hall entry) and 疑似重复 (job, console page).
+    from xiaoyou.alumni import duplicates
+    from xiaoyou.alumni.services import claims
+    from xiaoyou.alumni.views import hall_claim
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, Section, console_nav, personal_center_entries
+
+    claims.register_review_kind()
+    duplicates.register_jobs()
+    console_nav.add(
+        NavEntry(
+            key="alumni_duplicates",
+            label=_("Duplicate records"),
+            url_name="console:alumni_duplicates",
+            icon="copy",
+            section=_("Alumni"),
+            order=230,
+            permission=is_console_user,
+        )
+    )
+    personal_center_entries.add(
+        Section(
+            key="alumni_claim",
+            label=_("Claim my record"),
+            render=hall_claim.claim_entry,
+            order=20,
+        )
+    )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("orgs/", include("xiaoyou.organizations.urls.console_orgs")),
     path("members/", include("xiaoyou.organizations.urls.console_members")),
     path("invitations/", include("xiaoyou.organizations.urls.console_invitations")),
+    path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the
