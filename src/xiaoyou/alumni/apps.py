@@ -31,7 +31,7 @@ def _register_identity_and_duplicates() -> None:
             key="alumni_duplicates",
             label=_("Duplicate records"),
             url_name="console:alumni_duplicates",
-            icon="copy",
+            icon="users",
             section=_("Alumni"),
             order=230,
             permission=is_console_user,

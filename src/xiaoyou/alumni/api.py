@@ -1,0 +1,16 @@
+"""API of the alumni archive; each concept has its own module with a Router, mounted here."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["alumni"])
+
+
+def _mount_subrouters() -> None:
+    from xiaoyou.alumni import api_identity
+
+    router.add_router("", api_identity.router)
+
+
+_mount_subrouters()
