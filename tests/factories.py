@@ -294,6 +294,70 @@ class JoinRequestFileFactory(DjangoModelFactory):
     size = 13
 
 
+# --- Alumni archive (issue 4): degrees, contacts, tags, custom fields, history ---------------
+
+
+class DegreeEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.DegreeEntry"
+
+    record = factory.SubFactory(AlumniRecordFactory)
+    level = "bachelor"
+    department = factory.SelfAttribute("record.department")
+    major = factory.SelfAttribute("record.major")
+    student_id = factory.SelfAttribute("record.student_id")
+    enrollment_year = 2010
+    graduation_year = 2014
+    is_primary = True
+
+
+class ContactPointFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.ContactPoint"
+
+    record = factory.SubFactory(AlumniRecordFactory)
+    kind = "phone"
+    value = factory.Sequence(lambda n: f"139{n:08d}")
+    is_current = True
+    source = "admin"
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.Tag"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"标签{n}")
+
+
+class CustomFieldFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.CustomField"
+
+    key = factory.Sequence(lambda n: f"field_{n}")
+    label = factory.Sequence(lambda n: f"字段{n}")
+    type = "text"
+
+
+class RecordChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.RecordChange"
+
+    record = factory.SubFactory(AlumniRecordFactory)
+    field = "city"
+    old_value = "北京"
+    new_value = "上海"
+    source = "admin"
+
+
+class DepartmentAliasFactory(DjangoModelFactory):
+    class Meta:
+        model = "alumni.DepartmentAlias"
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"旧名{n}")
+
+
 # --- Alumni identity claims and duplicates (issue 4) -------------------------------------------
 
 
