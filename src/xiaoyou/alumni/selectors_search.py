@@ -35,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from xiaoyou.alumni.models import AlumniRecord, Department, DepartmentAlias
+from xiaoyou.alumni.models import AlumniRecord, Department
 from xiaoyou.core import policy
 
 # The searched text; the same expression as the pg_trgm index of the migration.
@@ -171,58 +171,47 @@ def _bigram_match(term: str) -> Q:
     return Q(name__icontains=term) | Q(former_name__icontains=term)
 
 
-def _department_subtree(
-    root_ids: set[int], departments: list[tuple[int, int | None, int | None]]
-) -> set[int]:
-    """The given units, the units below them and units merged into any of those."""
-    found = set(root_ids)
-    changed = True
-    while changed:
-        changed = False
-        for pk, parent_id, merged_into_id in departments:
-            if pk not in found and (parent_id in found or merged_into_id in found):
-                found.add(pk)
-                changed = True
-    return found
+def _units_under(pk: int) -> QuerySet[Department]:
+    """Ids (a subquery, no round trip) of a unit, the units up to two levels below it
+    (college -> department -> section) and the units merged into any of those."""
+    return Department.objects.filter(
+        Q(pk=pk)
+        | Q(parent_id=pk)
+        | Q(parent__parent_id=pk)
+        | Q(merged_into_id=pk)
+        | Q(parent__merged_into_id=pk)
+    ).values("pk")
 
 
-class _DepartmentIndex:
-    """The department table, read once per search (a few hundred rows at most)."""
-
-    def __init__(self) -> None:
-        self._rows: list[tuple[int, int | None, int | None]] | None = None
-
-    @property
-    def rows(self) -> list[tuple[int, int | None, int | None]]:
-        if self._rows is None:
-            self._rows = list(Department.objects.values_list("pk", "parent_id", "merged_into_id"))
-        return self._rows
-
-    def subtree(self, ids: set[int]) -> set[int]:
-        return _department_subtree(ids, self.rows) if ids else set()
+def _units_named(term: str) -> QuerySet[Department]:
+    # Current or former names (renamed and merged colleges stay findable), with the units below.
+    named = Department.objects.filter(
+        Q(name__contains=term) | Q(aliases__name__contains=term)
+    ).values("pk")
+    return Department.objects.filter(
+        Q(pk__in=named)
+        | Q(parent__in=named)
+        | Q(parent__parent__in=named)
+        | Q(merged_into__in=named)
+    ).values("pk")
 
 
-def _term_q(term: str, departments: _DepartmentIndex) -> Q:
+def _term_q(term: str) -> Q:
     query = Q(name=term)
     if len(term) >= 3:
         query |= _text_match(term)
     else:
-        query |= _prefix("name", term) | _prefix("former_name", term)
+        query |= _prefix("name", term)
         if term.isascii() and term.isalpha():
             query |= _prefix("name_initials", term) | _prefix("name_pinyin", term)
         if len(term) == 2:
             query |= _bigram_match(term)
     if len(term) >= 2 and not term.isascii():
-        # Current or former names of departments (renamed and merged colleges stay findable).
-        named = set(
-            Department.objects.filter(name__contains=term).values_list("pk", flat=True)
-        ) | set(
-            DepartmentAlias.objects.filter(name__contains=term).values_list(
-                "department_id", flat=True
-            )
-        )
-        if named:
-            query |= Q(department_id__in=sorted(departments.subtree(named)))
+        # Resolved first (a small table): a subquery inside the OR would keep the database
+        # from answering each branch by its own index and make it scan every record.
+        units = list(_units_named(term).values_list("pk", flat=True))
+        if units:
+            query |= Q(department_id__in=units)
     return query
 
 
@@ -262,19 +251,22 @@ def alumni_scope(
     by_org = Q()
     for path in paths:
         by_org |= Q(org__path__startswith=path)
-    linked = set(Department.objects.filter(by_org).values_list("pk", flat=True))
-    if not linked:
-        return kept
-    index = _DepartmentIndex()
-    return kept | base.filter(department_id__in=sorted(index.subtree(linked)))
+    linked = Department.objects.filter(by_org).values("pk")
+    units = Department.objects.filter(
+        Q(pk__in=linked)
+        | Q(parent__in=linked)
+        | Q(parent__parent__in=linked)
+        | Q(merged_into__in=linked)
+    ).values("pk")
+    return kept | base.filter(department_id__in=units)
 
 
 def _apply_filters(
-    queryset: QuerySet[AlumniRecord], filters: SearchFilters, departments: _DepartmentIndex
+    queryset: QuerySet[AlumniRecord], filters: SearchFilters
 ) -> QuerySet[AlumniRecord]:
     f = filters
     if f.department:
-        queryset = queryset.filter(department_id__in=sorted(departments.subtree({f.department})))
+        queryset = queryset.filter(department_id__in=_units_under(f.department))
     if f.major:
         queryset = queryset.filter(major_id=f.major)
     if f.class_name:
@@ -310,12 +302,11 @@ def search_queryset(
     *, user: Any, text: str = "", filters: SearchFilters | None = None, sort: str = ""
 ) -> QuerySet[AlumniRecord]:
     """The ordered queryset of a search (for exports and audiences; pages use search_records)."""
-    departments = _DepartmentIndex()
     queryset = alumni_scope(user)
-    queryset = _apply_filters(queryset, filters or SearchFilters(), departments)
+    queryset = _apply_filters(queryset, filters or SearchFilters())
     terms = terms_of(text)
     for term in terms:
-        queryset = queryset.filter(_term_q(term, departments))
+        queryset = queryset.filter(_term_q(term))
     if sort not in Sort.CHOICES:
         sort = Sort.RELEVANCE if terms else Sort.NAME
     if sort == Sort.RELEVANCE:
