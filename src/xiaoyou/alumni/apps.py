@@ -14,6 +14,7 @@ class AlumniConfig(AppConfig):
 
         policy.register()
         _register_identity_and_duplicates()
+        _register_import()
 
 
 def _register_identity_and_duplicates() -> None:
@@ -43,5 +44,25 @@ def _register_identity_and_duplicates() -> None:
             label=_("Claim my record"),
             render=hall_claim.claim_entry,
             order=20,
+        )
+    )
+
+
+def _register_import() -> None:
+    # 批量导入: policy rules, the background job kind and the console entry.
+    from xiaoyou.alumni.services import importing
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, console_nav
+
+    importing.register()
+    console_nav.add(
+        NavEntry(
+            key="alumni_import",
+            label=_("Import"),
+            url_name="console:alumni_import",
+            icon="upload",
+            section=_("Alumni"),
+            order=220,
+            permission=is_console_user,
         )
     )

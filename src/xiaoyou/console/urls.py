@@ -24,6 +24,7 @@ urlpatterns = [
     path("orgs/", include("xiaoyou.organizations.urls.console_orgs")),
     path("members/", include("xiaoyou.organizations.urls.console_members")),
     path("invitations/", include("xiaoyou.organizations.urls.console_invitations")),
+    path("alumni/import/", include("xiaoyou.alumni.urls_import")),
     path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
 ]
 

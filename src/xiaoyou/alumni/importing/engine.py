@@ -1,0 +1,617 @@
+"""The import itself: rows to clean values, validation, upsert in all-or-nothing batches.
+
+Designed for a million rows in minutes: the sheet is streamed, rows are handled in batches of
+`batch_size` inside one transaction each, existing records of a batch are fetched with one
+query per key, and records, degrees, contacts and history rows are written with bulk_create /
+bulk_update. A batch that fails in the database rolls back as a whole and its rows are
+reported rejected; the batches before and after it stand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoyou.alumni import sensitive
+from xiaoyou.alumni.importing import normalize as norm
+from xiaoyou.alumni.importing.fields import CUSTOM_PREFIX, FIELDS_BY_KEY, KEY_FIELDS
+from xiaoyou.alumni.importing.headers import Header
+from xiaoyou.alumni.importing.readers import Sheet
+from xiaoyou.alumni.models import (
+    AlumniRecord,
+    ContactKind,
+    ContactPoint,
+    CustomField,
+    DegreeEntry,
+    Department,
+    DepartmentAlias,
+    ImportBatch,
+    Major,
+    RecordSource,
+)
+from xiaoyou.alumni.names import name_keys
+from xiaoyou.alumni.services.history import Change, history_write_bulk
+from xiaoyou.core.excel import xlsx_bytes
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# History field written once for a record the import created (undo deletes it again).
+CREATED_FIELD = "created"
+# Plain text columns: value -> text, cut to the column's length.
+TEXT_FIELDS = (
+    "former_name",
+    "english_name",
+    "class_name",
+    "wechat",
+    "address",
+    "employer",
+    "position",
+    "industry",
+    "city",
+    "province",
+    "country",
+)
+FORMULA_START = ("=", "+", "-", "@")
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry-run batch to roll it back after doing everything else."""
+
+
+@dataclass
+class Rejected:
+    row: int
+    values: list[Any]
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "rejected_rows": [{"row": item.row, "reason": item.reason} for item in self.rejected],
+        }
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it (1-based)
+    cells: list[Any]
+    values: dict[str, Any]
+    errors: dict[str, str]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{label}: {message}" for label, message in self.errors.items())
+
+
+class Lookups:
+    """Departments (with former names) and majors by name, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.departments: dict[str, int] = {}
+        merged: dict[int, int | None] = {}
+        for pk, name, merged_into in Department.objects.values_list("pk", "name", "merged_into"):
+            self.departments.setdefault(norm.compact(name), pk)
+            merged[pk] = merged_into
+        for department_id, name in DepartmentAlias.objects.values_list("department_id", "name"):
+            self.departments.setdefault(norm.compact(name), department_id)
+        # A merged college's records go to the college it became.
+        for name, pk in list(self.departments.items()):
+            seen = {pk}
+            while merged.get(pk) and merged[pk] not in seen:
+                pk = merged[pk]  # type: ignore[assignment]
+                seen.add(pk)
+            self.departments[name] = pk
+        self.majors: dict[tuple[int, str], int] = {}
+        self.majors_by_name: dict[str, list[tuple[int, int]]] = {}
+        for pk, department_id, name in Major.objects.values_list("pk", "department_id", "name"):
+            self.majors[(department_id, norm.compact(name))] = pk
+            self.majors_by_name.setdefault(norm.compact(name), []).append((pk, department_id))
+
+
+def _label(field_key: str, custom: dict[str, CustomField]) -> str:
+    if field_key.startswith(CUSTOM_PREFIX):
+        found = custom.get(field_key[len(CUSTOM_PREFIX) :])
+        return str(found.label) if found else field_key
+    return str(FIELDS_BY_KEY[field_key].label) if field_key in FIELDS_BY_KEY else field_key
+
+
+def _cut(value: str, model_field: str) -> str:
+    max_length = getattr(AlumniRecord._meta.get_field(model_field), "max_length", None) or 0
+    return value[:max_length] if max_length else value
+
+
+def clean_row(
+    number: int,
+    cells: Sequence[Any],
+    mapping: dict[str, str],
+    lookups: Lookups,
+    custom: dict[str, CustomField],
+) -> Row:
+    """The row's cells turned into record values, with one translated error per bad field."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    custom_raw: dict[str, Any] = {}
+    for column, field_key in mapping.items():
+        if not field_key:
+            continue
+        index = int(column)
+        raw = cells[index] if index < len(cells) else None
+        try:
+            if field_key.startswith(CUSTOM_PREFIX):
+                if norm.text(raw):
+                    custom_raw[field_key[len(CUSTOM_PREFIX) :]] = (
+                        raw if not isinstance(raw, str) else norm.text(raw)
+                    )
+                continue
+            value = _clean_value(field_key, raw)
+        except ValueError as exc:
+            errors[_label(field_key, custom)] = str(exc)
+            continue
+        if value not in (None, ""):
+            values[field_key] = value
+    name = values.get("name", "")
+    if not name:
+        errors.setdefault(_label("name", custom), _("A name is required"))
+    elif name.startswith(FORMULA_START) or not any(ch.isalpha() for ch in name):
+        errors.setdefault(_label("name", custom), _("Not a person's name"))
+    # Departments and majors must exist (院系设置): a typo would otherwise create nothing.
+    department_name = values.pop("department", "")
+    if department_name:
+        department_id = lookups.departments.get(norm.compact(department_name))
+        if department_id is None:
+            errors[_label("department", custom)] = _("Unknown department “%(name)s”") % {
+                "name": department_name
+            }
+        else:
+            values["department_id"] = department_id
+    major_name = values.pop("major", "")
+    if major_name:
+        key = norm.compact(major_name)
+        major_id = None
+        if "department_id" in values:
+            major_id = lookups.majors.get((values["department_id"], key))
+        elif len(lookups.majors_by_name.get(key, [])) == 1:
+            major_id, values["department_id"] = lookups.majors_by_name[key][0]
+        if major_id is None:
+            errors[_label("major", custom)] = _("Unknown major “%(name)s”") % {"name": major_name}
+        else:
+            values["major_id"] = major_id
+    if custom_raw:
+        from xiaoyou.alumni.custom_fields import validate_custom_data
+
+        fields = [custom[key] for key in custom_raw if key in custom]
+        clean, custom_errors = validate_custom_data(fields, custom_raw)
+        for key, message in custom_errors.items():
+            errors[_label(CUSTOM_PREFIX + key, custom)] = str(message)
+        for key, value in clean.items():
+            values[CUSTOM_PREFIX + key] = value
+    enrolled, graduated = values.get("enrollment_year"), values.get("graduation_year")
+    if enrolled and graduated and graduated < enrolled:
+        errors[_label("graduation_year", custom)] = _("Graduation before enrollment")
+    return Row(number, list(cells), values, errors)
+
+
+def _clean_value(field_key: str, raw: Any) -> Any:
+    if field_key == "birth_date":
+        return norm.parse_date(raw)
+    if field_key in ("enrollment_year", "graduation_year"):
+        return norm.parse_year(raw)
+    if field_key == "phone":
+        return norm.parse_phone(raw)
+    if field_key == "email":
+        return norm.parse_email(raw)
+    if field_key == "gender":
+        return norm.parse_gender(raw)
+    if field_key == "degree_level":
+        return norm.parse_degree(raw)
+    if field_key == "national_id":
+        value = norm.compact(raw)
+        if not value:
+            return ""
+        try:
+            return sensitive.validate_national_id(value)
+        except Exception as exc:  # ValidationError carries the translated message
+            raise ValueError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
+    if field_key == "student_id":
+        return _cut(norm.compact(raw), "student_id")
+    if field_key == "name":
+        return _cut(norm.text(raw), "name")
+    if field_key in ("department", "major"):
+        return norm.text(raw)
+    if field_key in TEXT_FIELDS:
+        return _cut(norm.text(raw), field_key)
+    return norm.text(raw)
+
+
+def key_of(values: dict[str, Any], key: str) -> str | None:
+    """The row's value of the matching key as text, None when the row lacks it."""
+    parts = [values.get(name) for name in KEY_FIELDS[key]]
+    if any(part in (None, "") for part in parts):
+        return None
+    if key == "national_id":
+        return sensitive.national_id_hash(str(parts[0]))
+    if key == "name_birth_date":
+        return f"{parts[0]}|{parts[1].isoformat()}"  # type: ignore[union-attr]
+    return str(parts[0])
+
+
+# Record attributes compared and written for each import field.
+def _record_value(record: AlumniRecord, field_key: str) -> Any:
+    if field_key.startswith(CUSTOM_PREFIX):
+        return (record.custom_data or {}).get(field_key[len(CUSTOM_PREFIX) :])
+    if field_key == "national_id":
+        return record.national_id_hash
+    return getattr(record, field_key)
+
+
+def _comparable(field_key: str, value: Any) -> Any:
+    if field_key == "national_id":
+        return sensitive.national_id_hash(value)
+    return value
+
+
+class Importer:
+    """Runs one import of a sheet into `org`; `batch` (an ImportBatch) is what undo reverts."""
+
+    def __init__(
+        self,
+        *,
+        org: Any,
+        mapping: dict[str, str],
+        key: str = "student_id",
+        batch: ImportBatch | None = None,
+        actor: Any = None,
+        dry_run: bool = False,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        if key not in KEY_FIELDS:
+            raise ValueError(f"unknown key {key!r}")
+        self.org = org
+        self.mapping = {str(column): target for column, target in mapping.items() if target}
+        self.key = key
+        self.batch = batch
+        self.actor = actor if getattr(actor, "pk", None) else None
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.custom = {field.key: field for field in CustomField.objects.filter(is_active=True)}
+        self.lookups = Lookups()
+        self.result = ImportResult(dry_run=dry_run)
+        self.seen: dict[str, int] = {}
+
+    # --- rows --------------------------------------------------------------------------
+
+    def data_rows(self, sheet: Sheet, header: Header) -> Iterator[tuple[int, list[Any]]]:
+        for index, cells in enumerate(sheet.rows()):
+            if index < header.data_start:
+                continue
+            if all(norm.text(cell) == "" for cell in cells):
+                continue  # blank rows between blocks
+            yield index + 1, cells
+
+    def run(
+        self,
+        sheet: Sheet,
+        header: Header,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> ImportResult:
+        total = (sheet.estimated_rows - header.data_start) if sheet.estimated_rows else None
+        done = 0
+        chunk: list[Row] = []
+        for number, cells in self.data_rows(sheet, header):
+            self.result.total += 1
+            row = clean_row(number, cells, self.mapping, self.lookups, self.custom)
+            if row.errors:
+                self.reject(row, row.reason)
+            else:
+                chunk.append(row)
+            if len(chunk) >= self.batch_size:
+                self.write_batch(chunk)
+                chunk = []
+            done += 1
+            if progress is not None and done % 500 == 0:
+                progress(done, total)
+        if chunk:
+            self.write_batch(chunk)
+        if progress is not None:
+            progress(done, done)
+        self.result.rejected.sort(key=lambda item: item.row)
+        return self.result
+
+    def reject(self, row: Row, reason: str) -> None:
+        self.result.rejected.append(Rejected(row.number, row.cells, reason))
+
+    # --- one batch ---------------------------------------------------------------------
+
+    def write_batch(self, rows: list[Row]) -> None:
+        # Within the file: a second row for the same person is refused, not merged silently.
+        unique: list[Row] = []
+        for row in rows:
+            key = key_of(row.values, self.key)
+            if key is not None:
+                first = self.seen.get(key)
+                if first is not None:
+                    self.reject(row, _("Same person as row %(row)s of this file") % {"row": first})
+                    continue
+                self.seen[key] = row.number
+            unique.append(row)
+        counts = (self.result.created, self.result.updated, self.result.unchanged)
+        rejected_before = len(self.result.rejected)
+        try:
+            with transaction.atomic():
+                self._write(unique)
+                if self.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except DatabaseError as exc:
+            logger.warning("import batch failed, rolled back: %s", exc)
+            self.result.created, self.result.updated, self.result.unchanged = counts
+            del self.result.rejected[rejected_before:]
+            reason = _(
+                "The batch of rows %(first)s–%(last)s could not be saved (%(error)s); none of it was imported"
+            ) % {
+                "first": rows[0].number,
+                "last": rows[-1].number,
+                "error": exc.__class__.__name__,
+            }
+            for row in unique:
+                self.reject(row, reason)
+
+    def _existing(self, rows: list[Row]) -> dict[str, AlumniRecord]:
+        keys = {key for row in rows if (key := key_of(row.values, self.key)) is not None}
+        if not keys:
+            return {}
+        records = AlumniRecord.objects.filter(org=self.org, merged_into__isnull=True)
+        if self.key == "student_id":
+            # Deleted records too: the student number stays taken by them.
+            found = records.filter(student_id__in=keys)
+        elif self.key == "phone":
+            found = records.filter(phone__in=keys, deleted_at__isnull=True)
+        elif self.key == "email":
+            found = records.filter(email__in=keys, deleted_at__isnull=True)
+        elif self.key == "national_id":
+            found = records.filter(national_id_hash__in=keys, deleted_at__isnull=True)
+        else:
+            names = {key.split("|", 1)[0] for key in keys}
+            found = records.filter(
+                name__in=names, birth_date__isnull=False, deleted_at__isnull=True
+            )
+        existing: dict[str, AlumniRecord] = {}
+        for record in found.order_by("id"):
+            if self.key == "national_id":
+                key = record.national_id_hash
+            elif self.key == "name_birth_date":
+                key = f"{record.name}|{record.birth_date.isoformat()}"  # type: ignore[union-attr]
+            else:
+                key = getattr(record, self.key)
+            existing.setdefault(key, record)
+        return existing
+
+    def _write(self, rows: list[Row]) -> None:
+        existing = self._existing(rows)
+        # Student numbers are unique per organization: find those already taken by others.
+        student_ids = {row.values["student_id"] for row in rows if row.values.get("student_id")}
+        taken = (
+            dict(
+                AlumniRecord.objects.filter(org=self.org, student_id__in=student_ids).values_list(
+                    "student_id", "pk"
+                )
+            )
+            if student_ids
+            else {}
+        )
+        now = timezone.now()
+        new_rows: list[tuple[Row, AlumniRecord]] = []
+        updates: list[tuple[AlumniRecord, dict[str, tuple[Any, Any]]]] = []
+        for row in rows:
+            key = key_of(row.values, self.key)
+            record = existing.get(key) if key is not None else None
+            if record is not None and record.deleted_at is not None:
+                self.reject(row, _("A deleted record has this student number; restore it first"))
+                continue
+            sid = row.values.get("student_id")
+            if sid and sid in taken and (record is None or taken[sid] != record.pk):
+                self.reject(
+                    row, _("The student number %(sid)s belongs to another record") % {"sid": sid}
+                )
+                continue
+            if record is None:
+                new = self._new_record(row.values, now)
+                new_rows.append((row, new))
+                if sid:
+                    taken[sid] = -1  # a later row of this batch may not take it again
+            else:
+                changes = self._apply(record, row.values)
+                if changes:
+                    updates.append((record, changes))
+                else:
+                    self.result.unchanged += 1
+        if new_rows:
+            created = AlumniRecord.objects.bulk_create([record for _, record in new_rows])
+            if created and created[0].pk is None:  # backends without RETURNING
+                raise DatabaseError("bulk_create returned no primary keys")
+            self._children(created, now)
+            history_write_bulk(
+                (
+                    Change(record.pk, CREATED_FIELD, None, self.batch.pk if self.batch else True)
+                    for record in created
+                ),
+                source=RecordSource.IMPORT,
+                actor=self.actor,
+                batch=self.batch,
+            )
+            self.result.created += len(created)
+        if updates:
+            self._update(updates, now)
+            self.result.updated += len(updates)
+
+    def _new_record(self, values: dict[str, Any], now: dt.datetime) -> AlumniRecord:
+        record = AlumniRecord(
+            org=self.org,
+            source=RecordSource.IMPORT,
+            import_batch=self.batch,
+            created_at=now,
+            updated_at=now,
+        )
+        custom_data: dict[str, Any] = {}
+        for field_key, value in values.items():
+            if field_key.startswith(CUSTOM_PREFIX):
+                custom_data[field_key[len(CUSTOM_PREFIX) :]] = value
+            elif field_key == "national_id":
+                for column, stored in sensitive.national_id_columns(value).items():
+                    setattr(record, column, stored)
+            else:
+                setattr(record, field_key, value)
+        record.custom_data = custom_data
+        record.name_pinyin, record.name_initials = name_keys(record.name)
+        return record
+
+    def _children(self, records: list[AlumniRecord], now: dt.datetime) -> None:
+        degrees = [
+            DegreeEntry(
+                record_id=record.pk,
+                level=record.degree_level,
+                department_id=record.department_id,
+                major_id=record.major_id,
+                class_name=record.class_name,
+                student_id=record.student_id,
+                enrollment_year=record.enrollment_year,
+                graduation_year=record.graduation_year,
+                is_primary=True,
+            )
+            for record in records
+        ]
+        DegreeEntry.objects.bulk_create(degrees)
+        contacts = [
+            ContactPoint(record_id=record.pk, kind=kind, value=value, source=RecordSource.IMPORT)
+            for record in records
+            for kind, value in (
+                (ContactKind.PHONE, record.phone),
+                (ContactKind.EMAIL, record.email),
+            )
+            if value
+        ]
+        ContactPoint.objects.bulk_create(contacts)
+
+    def _apply(self, record: AlumniRecord, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """Sets the row's non-empty values on the record; returns {field: (old, new)}.
+
+        An empty cell never clears what the archive knows.
+        """
+        changes: dict[str, tuple[Any, Any]] = {}
+        custom_data = dict(record.custom_data or {})
+        for field_key, value in values.items():
+            old = _record_value(record, field_key)
+            if old == _comparable(field_key, value):
+                continue
+            if field_key.startswith(CUSTOM_PREFIX):
+                custom_data[field_key[len(CUSTOM_PREFIX) :]] = value
+                changes[field_key] = (old, value)
+            elif field_key == "national_id":
+                for column, stored in sensitive.national_id_columns(value).items():
+                    setattr(record, column, stored)
+                changes[field_key] = ("******" if old else None, "******")
+            else:
+                setattr(record, field_key, value)
+                changes[field_key] = (old, value)
+        if any(key.startswith(CUSTOM_PREFIX) for key in changes):
+            record.custom_data = custom_data
+        if "name" in changes:
+            record.name_pinyin, record.name_initials = name_keys(record.name)
+        return changes
+
+    def _update(
+        self, updates: list[tuple[AlumniRecord, dict[str, tuple[Any, Any]]]], now: dt.datetime
+    ) -> None:
+        columns: set[str] = {"updated_at"}
+        for record, changes in updates:
+            record.updated_at = now
+            for field_key in changes:
+                if field_key.startswith(CUSTOM_PREFIX):
+                    columns.add("custom_data")
+                elif field_key == "national_id":
+                    columns.update(
+                        ("national_id_encrypted", "national_id_hash", "national_id_last4")
+                    )
+                else:
+                    columns.add(field_key)
+                    if field_key == "name":
+                        columns.update(("name_pinyin", "name_initials"))
+        AlumniRecord.objects.bulk_update([record for record, _ in updates], sorted(columns))
+        # A new phone or email joins the record's contacts; the previous one is retired.
+        contacts = []
+        for record, changes in updates:
+            for field_key, kind in (("phone", ContactKind.PHONE), ("email", ContactKind.EMAIL)):
+                if field_key in changes:
+                    ContactPoint.objects.filter(
+                        record_id=record.pk, kind=kind, is_current=True
+                    ).update(is_current=False, retired_at=now)
+                    contacts.append(
+                        ContactPoint(
+                            record_id=record.pk,
+                            kind=kind,
+                            value=changes[field_key][1],
+                            source=RecordSource.IMPORT,
+                        )
+                    )
+        ContactPoint.objects.bulk_create(contacts, ignore_conflicts=True)
+        for record, changes in updates:
+            for field_key in ("phone", "email"):
+                if field_key in changes:
+                    ContactPoint.objects.filter(
+                        record_id=record.pk, value=changes[field_key][1]
+                    ).update(is_current=True, retired_at=None)
+        history_write_bulk(
+            (
+                Change(record.pk, _history_field(field_key), old, new)
+                for record, changes in updates
+                for field_key, (old, new) in changes.items()
+            ),
+            source=RecordSource.IMPORT,
+            actor=self.actor,
+            batch=self.batch,
+        )
+
+
+def _history_field(field_key: str) -> str:
+    # FKs are kept by id under the relation's name (department_id -> department).
+    return field_key[:-3] if field_key in ("department_id", "major_id") else field_key
+
+
+# --- the rejected-rows report ------------------------------------------------------------
+
+
+def report_bytes(headers: Sequence[str], rejected: Iterable[Rejected]) -> bytes:
+    """An .xlsx with the row number, the reason and the original cells of every rejected row.
+
+    Cells that a spreadsheet would run as formulas are neutralized by core.excel.
+    """
+    heading = [_("Row"), _("Reason"), *headers]
+    return xlsx_bytes(
+        heading,
+        ([item.row, item.reason, *item.values] for item in rejected),
+        title=_("Rejected rows"),
+    )
