@@ -52,11 +52,13 @@ class MergeForm(forms.Form):
                 choices=[("keep", _("Kept record")), ("other", _("Other record"))],
                 initial=row["default"],
                 widget=forms.RadioSelect,
+                # A field left unanswered keeps the kept record's value.
+                required=False,
             )
 
     def choices(self) -> dict[str, str]:
         return {
             name.removeprefix("choice_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("choice_")
+            if name.startswith("choice_") and value
         }
