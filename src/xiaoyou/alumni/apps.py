@@ -13,6 +13,7 @@ class AlumniConfig(AppConfig):
         from xiaoyou.alumni import policy
 
         policy.register()
+        _register_records()
         _register_identity_and_duplicates()
         _register_import()
 
@@ -64,5 +65,45 @@ def _register_import() -> None:
             section=_("Alumni"),
             order=220,
             permission=is_console_user,
+        )
+    )
+
+
+def _register_records() -> None:
+    # 档案管理: custom fields and departments in the console nav, "My profile" in the hall.
+    from xiaoyou.alumni.views import hall_profile
+    from xiaoyou.core.registry import NavEntry, Section, console_nav, personal_center_entries
+
+    def platform_admin(user: object) -> bool:
+        return bool(getattr(user, "is_superuser", False))
+
+    console_nav.add(
+        NavEntry(
+            key="alumni_fields",
+            label=_("Custom fields"),
+            url_name="console:alumni_fields",
+            icon="list",
+            section=_("Alumni"),
+            order=240,
+            permission=platform_admin,
+        )
+    )
+    console_nav.add(
+        NavEntry(
+            key="alumni_departments",
+            label=_("Departments"),
+            url_name="console:alumni_departments",
+            icon="building",
+            section=_("Alumni"),
+            order=250,
+            permission=platform_admin,
+        )
+    )
+    personal_center_entries.add(
+        Section(
+            key="alumni_my_profile",
+            label=_("My profile"),
+            render=hall_profile.profile_entry,
+            order=15,
         )
     )

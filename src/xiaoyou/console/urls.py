@@ -26,6 +26,7 @@ urlpatterns = [
     path("invitations/", include("xiaoyou.organizations.urls.console_invitations")),
     path("alumni/import/", include("xiaoyou.alumni.urls_import")),
     path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
+    path("alumni/records/", include("xiaoyou.alumni.urls_records")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read", notifications.mark_read, name="notification_read"),
     path("me/", hall.me, name="me"),
     path("me/claim/", include("xiaoyou.alumni.urls_claim")),
+    path("me/profile/", include("xiaoyou.alumni.urls_hall_profile")),
     path("language", hall.set_language, name="set_language"),
     path("events/", hall.placeholder, {"section": "events"}, name="events"),
     path("alumni/", hall.placeholder, {"section": "alumni"}, name="alumni"),
