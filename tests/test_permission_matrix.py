@@ -304,6 +304,75 @@ API_CASES.update(
 )
 
 
+# --- Alumni records, custom fields, departments (issue 4) --------------------------------------
+
+
+def _college_record(world: World) -> dict[str, Any]:
+    # Kept by the main association, filed under a department linked to the college's association.
+    from tests.factories import AlumniRecordFactory, DepartmentFactory
+
+    department = DepartmentFactory(org=world.tree.college)
+    return {"pk": AlumniRecordFactory(org=world.tree.root, department=department).pk}
+
+
+def _college_record_id(world: World) -> dict[str, Any]:
+    return {"record_id": _college_record(world)["pk"]}
+
+
+def _deleted_college_record_id(world: World) -> dict[str, Any]:
+    from xiaoyou.alumni.models import AlumniRecord
+
+    made = _college_record_id(world)
+    AlumniRecord.objects.filter(pk=made["record_id"]).update(deleted_at="2026-01-01T00:00Z")
+    return made
+
+
+def _custom_field(world: World) -> dict[str, Any]:
+    from tests.factories import CustomFieldFactory
+
+    return {"pk": CustomFieldFactory().pk}
+
+
+def _college_department(world: World) -> dict[str, Any]:
+    from tests.factories import DepartmentFactory
+
+    return {"pk": DepartmentFactory(org=world.tree.college).pk}
+
+
+# Custom fields, departments and the ID-number reveal are the platform admins' alone: the college
+# admin is refused too (allowed=403).
+CONSOLE_CASES.update(
+    {
+        "console:alumni_record_detail": Case(_college_record),
+        "console:alumni_record_edit": Case(_college_record),
+        "console:alumni_record_delete": Case(_college_record, method="post"),
+        "console:alumni_record_undelete": Case(_college_record, method="post"),
+        "console:alumni_record_reveal_national_id": Case(
+            _college_record, method="post", allowed=403
+        ),
+        "console:alumni_field_edit": Case(_custom_field, allowed=403),
+        "console:alumni_department_edit": Case(_college_department, allowed=403),
+        "console:alumni_department_merge": Case(_college_department, method="post", allowed=403),
+        "console:alumni_department_toggle": Case(_college_department, method="post", allowed=403),
+    }
+)
+API_CASES.update(
+    {
+        "GET /api/v1/alumni/records/{record_id}": Case(_college_record_id),
+        "PATCH /api/v1/alumni/records/{record_id}": Case(
+            _college_record_id, method="patch", json=True, data=lambda world: {"city": "杭州"}
+        ),
+        "DELETE /api/v1/alumni/records/{record_id}": Case(
+            _college_record_id, method="delete", allowed=204
+        ),
+        "POST /api/v1/alumni/records/{record_id}/restore": Case(
+            _deleted_college_record_id, method="post"
+        ),
+        "GET /api/v1/alumni/records/{record_id}/history": Case(_college_record_id),
+    }
+)
+
+
 # --- Enumeration ------------------------------------------------------------------------------
 
 
