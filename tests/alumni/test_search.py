@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from xiaoyou.alumni.models import AlumniRecord, Department, DepartmentAlias, Major, Tag
 from xiaoyou.alumni.models.departments import DepartmentKind
@@ -180,3 +185,139 @@ def test_search_keys_follow_name_updates_in_the_index(school, platform_admin):
     assert _names(search_records(user=platform_admin, text="李文芳")) == []
     record.delete()
     assert _names(search_records(user=platform_admin, text="oyx")) == []
+
+
+# --- Console page, saved searches, export, API ---------------------------------------------------
+
+
+@pytest.fixture
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def _console(client, user):
+    from tests.organizations.org_support import console_login
+
+    console_login(client, user)
+
+
+def test_search_page_lists_masked_phones_in_fixed_queries(
+    client, school, platform_admin, english, django_assert_max_num_queries
+):
+    _console(client, platform_admin)
+    url = reverse("console:alumni_search")
+    response = client.get(url, {"q": "zsf"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "张三丰" in page and "王芳" not in page
+    assert "139****5678" in page and "13912345678" not in page
+    # The same number of queries for one hit and for every record.
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"q": "zsf"})
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    with CaptureQueriesContext(connection) as filtered:
+        client.get(url, {"q": "王芳", "city": "北京", "grad_from": "2000"})
+    # A CJK term adds one query (department names); otherwise the count does not move.
+    assert len(one) == len(many)
+    assert len(filtered) == len(one) + 1
+
+
+def test_search_page_filters_and_cascading_units(client, school, platform_admin, english):
+    _console(client, platform_admin)
+    cs = Department.objects.get(code="CS")
+    response = client.get(reverse("console:alumni_search"), {"college": cs.pk})
+    page = response.content.decode()
+    assert "张三丰" in page and "李文芳" in page and "王芳琳" not in page
+    units = client.get(reverse("console:alumni_search_units"), {"college": cs.pk})
+    assert "软件工程系" in units.content.decode()
+    software = Department.objects.get(code="CS-SE")
+    majors = client.get(
+        reverse("console:alumni_search_units"), {"college": cs.pk, "department": software.pk}
+    )
+    assert "软件工程</option>" in majors.content.decode()
+
+
+def test_export_of_the_result_to_excel(client, school, platform_admin, english):
+    from openpyxl import load_workbook
+
+    _console(client, platform_admin)
+    response = client.get(reverse("console:alumni_search"), {"q": "王芳", "export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Name"
+    assert [row[0] for row in rows[1:]] == ["王芳", "王芳琳"]
+    assert rows[1][6] == "138****1111"
+
+
+def test_saved_searches_save_share_open_delete_and_audience(
+    client, school, platform_admin, college_admin, english
+):
+    from xiaoyou.alumni.models import SavedSearch
+    from xiaoyou.alumni.selectors_search import saved_search_queryset, saved_searches_for
+
+    _console(client, college_admin)
+    response = client.post(
+        reverse("console:alumni_saved_search_create"),
+        {"name": "计算机北京", "query": "q=&city=%E5%8C%97%E4%BA%AC&page=3", "is_shared": "1"},
+    )
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(name="计算机北京")
+    assert saved.owner == college_admin and saved.is_shared is True
+    assert saved.query == {"city": "北京"}
+    # As an audience: evaluated with the user's scope (the college admin sees 李文芳 only).
+    assert [r.name for r in saved_search_queryset(saved, college_admin)] == ["李文芳"]
+    assert sorted(r.name for r in saved_search_queryset(saved, platform_admin)) == [
+        "李文芳",
+        "王芳",
+    ]
+    # Shared: listed to admins reaching its organization; the platform admin sees it too.
+    assert list(saved_searches_for(platform_admin)) == [saved]
+    opened = client.get(reverse("console:alumni_saved_search", args=[saved.pk]))
+    assert opened.status_code == 302 and "city=%E5%8C%97%E4%BA%AC" in opened["Location"]
+    client.post(reverse("console:alumni_saved_search_share", args=[saved.pk]), {"shared": "0"})
+    saved.refresh_from_db()
+    assert saved.is_shared is False
+    # No longer shared: only its owner lists it.
+    assert list(saved_searches_for(platform_admin)) == []
+    assert list(saved_searches_for(college_admin)) == [saved]
+    client.post(reverse("console:alumni_saved_search_delete", args=[saved.pk]))
+    assert not SavedSearch.objects.filter(pk=saved.pk).exists()
+
+
+def test_saved_search_of_another_admin_cannot_be_deleted(
+    client, school, college_admin, regional_admin, org_tree, english
+):
+    from xiaoyou.alumni.models import SavedSearch
+    from xiaoyou.alumni.services.saved_searches import saved_search_create
+
+    saved = saved_search_create(
+        actor=college_admin, org=org_tree.college, name="mine", query={"q": "zsf"}
+    )
+    _console(client, regional_admin)
+    response = client.post(reverse("console:alumni_saved_search_delete", args=[saved.pk]))
+    assert response.status_code == 404
+    assert SavedSearch.objects.filter(pk=saved.pk).exists()
+
+
+def test_global_search_provider(client, school, platform_admin, english):
+    _console(client, platform_admin)
+    response = client.get(reverse("console:search"), {"q": "zsf"})
+    assert response.status_code == 200
+    assert "张三丰" in response.content.decode()
+
+
+def test_api_search(client, school, platform_admin, college_admin, english):
+    client.force_login(platform_admin)
+    response = client.get("/api/v1/alumni/records", {"q": "wf", "city": "北京"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == 1 and body["count_capped"] is False and body["has_next"] is False
+    assert body["items"][0]["name"] == "王芳"
+    assert body["items"][0]["phone_masked"] == "138****1111"
+    response = client.get("/api/v1/alumni/records", {"q": "zhangsanfeng"})
+    assert [item["name"] for item in response.json()["items"]] == ["张三丰"]
+    client.force_login(college_admin)
+    response = client.get("/api/v1/alumni/records", {"q": "王芳"})
+    assert response.json()["items"] == []

@@ -11,6 +11,9 @@ def _mount_subrouters() -> None:
     from xiaoyou.alumni import api_identity
 
     router.add_router("", api_identity.router)
+    from xiaoyou.alumni import api_search
+
+    api_search.register(router)
     from xiaoyou.alumni import api_records
 
     router.add_router("", api_records.router)

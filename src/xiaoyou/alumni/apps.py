@@ -16,6 +16,7 @@ class AlumniConfig(AppConfig):
         _register_records()
         _register_identity_and_duplicates()
         _register_import()
+        _register_search()
 
 
 def _register_identity_and_duplicates() -> None:
@@ -105,5 +106,32 @@ def _register_records() -> None:
             label=_("My profile"),
             render=hall_profile.profile_entry,
             order=15,
+        )
+    )
+
+
+def _register_search() -> None:
+    # 校友档案 / 多维度查询: the console entry of the archive and the console global search.
+    from xiaoyou.alumni.views import console_search
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, SearchProvider, console_nav, search_providers
+
+    console_nav.add(
+        NavEntry(
+            key="alumni_search",
+            label=_("Alumni records"),
+            url_name="console:alumni_search",
+            icon="search",
+            section=_("Alumni"),
+            order=210,
+            permission=is_console_user,
+        )
+    )
+    search_providers.add(
+        SearchProvider(
+            key="alumni_records",
+            label=_("Alumni records"),
+            search=console_search.global_search,
+            order=20,
         )
     )

@@ -75,7 +75,7 @@ def _department_matches(record: AlumniRecord, text: str) -> bool:
     names = {normalize_name(record.department.name)}
     names.update(
         normalize_name(alias)
-        for alias in DepartmentAlias.objects.filter(department_id=record.department_id).values_list(
+        for alias in DepartmentAlias.objects.filter(department=record.department).values_list(
             "name", flat=True
         )
     )

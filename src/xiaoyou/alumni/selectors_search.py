@@ -63,18 +63,16 @@ BIGRAMS_SQL = (
 # A first page never waits for a full count: counts stop here ("1,000+").
 COUNT_CAP = 1000
 MAX_PAGE_SIZE = 200
-CUSTOM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 HIGH = "\U0010ffff"
 
 
 class Sort:
     RELEVANCE = "relevance"
     NAME = "name"
-    GRADUATION_DESC = "-graduation_year"
-    GRADUATION = "graduation_year"
-    ENROLLMENT = "enrollment_year"
-    UPDATED = "-updated_at"
-    CHOICES = (RELEVANCE, NAME, GRADUATION_DESC, GRADUATION, ENROLLMENT, UPDATED)
+    # Sortable fields; each also descending with a leading "-".
+    FIELDS = ("name", "graduation_year", "enrollment_year", "student_id", "updated_at")
+    CHOICES = (RELEVANCE, *FIELDS, *(f"-{name}" for name in FIELDS))
 
 
 @dataclass
@@ -342,3 +340,38 @@ def search_records(
         if offset + len(rows) > total:
             total = offset + len(rows)
     return SearchResult(rows, total, capped, page, page_size, has_next)
+
+
+def saved_search_parameters(saved_search: Any) -> tuple[str, SearchFilters, str]:
+    """(text, filters, sort) stored in a SavedSearch (the search page's query parameters)."""
+    from xiaoyou.alumni.forms_search import SearchForm
+
+    form = SearchForm.from_query(saved_search.query or {})
+    return form.text, form.filters, form.sort_key
+
+
+def saved_search_queryset(saved_search: Any, user: Any) -> QuerySet[AlumniRecord]:
+    """The records of a saved search as `user` may see them now: an audience for other modules
+    (notices, events, SMS). Evaluated at use time, so new matching records are included."""
+    text, filters, sort = saved_search_parameters(saved_search)
+    return search_queryset(user=user, text=text, filters=filters, sort=sort)
+
+
+def saved_searches_for(user: Any, org: Any = None) -> QuerySet[Any]:
+    """The user's own saved searches and those shared in organizations they administer."""
+    from xiaoyou.alumni.models import SavedSearch
+    from xiaoyou.organizations.selectors import role_paths
+
+    if not getattr(user, "is_authenticated", False):
+        return SavedSearch.objects.none()
+    shared = Q(is_shared=True)
+    if not user.is_superuser:
+        paths = role_paths(user, policy.rule_for(AlumniRecord, "view").min_role or "admin")
+        reach = Q()
+        for path in paths:
+            reach |= Q(org__path__startswith=path)
+        shared = shared & reach if paths else Q(pk__in=[])
+    queryset = SavedSearch.objects.filter(Q(owner=user) | shared).select_related("owner", "org")
+    if org is not None:
+        queryset = queryset.filter(org=org)
+    return queryset.order_by("name", "pk")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("alumni/import/", include("xiaoyou.alumni.urls_import")),
     path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
     path("alumni/records/", include("xiaoyou.alumni.urls_records")),
+    path("alumni/", include("xiaoyou.alumni.urls_console")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

@@ -106,12 +106,22 @@ def merge_preview(keep: AlumniRecord, other: AlumniRecord) -> list[dict[str, Any
         if name == "national_id":
             first = f"****{keep.national_id_last4}" if keep.national_id_hash else ""
             second = f"****{other.national_id_last4}" if other.national_id_hash else ""
+        # TextChoices fields show their labels (foreign keys are shown by their own str()).
+        model_field = (
+            AlumniRecord._meta.get_field(name)
+            if name not in ("national_id", "department", "major")
+            else None
+        )
+        choices = dict(getattr(model_field, "choices", None) or ())
+        if choices:
+            first, second = choices.get(first, first), choices.get(second, second)
         if name == "is_key_alumnus":
+            first, second = (_("Yes") if value else _("No") for value in (first, second))
             label: Any = _("key alumnus")
         elif name == "national_id":
             label = _("ID number")
         else:
-            label = AlumniRecord._meta.get_field(name).verbose_name
+            label = getattr(AlumniRecord._meta.get_field(name), "verbose_name", name)
         rows.append(
             {
                 "field": name,

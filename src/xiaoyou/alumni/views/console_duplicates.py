@@ -73,9 +73,13 @@ def duplicates_run(request: HttpRequest) -> HttpResponse:
     job: Job = duplicates.duplicates_detection_start(actor=request.user, org=org)
     if request.headers.get("HX-Request"):
         job.refresh_from_db()
-        return render(
+        response = render(
             request, "console/jobs/_progress.html", {"job": job, "refresh_on_finish": True}
         )
+        if job.is_finished:
+            # An embedded (eager) run has already finished: show its pairs at once.
+            response["HX-Refresh"] = "true"
+        return response
     messages.success(request, gettext("Duplicate detection started."))
     return redirect("console:alumni_duplicates")
 

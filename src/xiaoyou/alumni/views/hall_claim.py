@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -40,14 +42,15 @@ def claim_entry(request: HttpRequest) -> str:
 
 @login_required
 def claim(request: HttpRequest) -> HttpResponse:
-    record = AlumniRecord.objects.filter(user=request.user, deleted_at__isnull=True).first()
-    pending = RecordClaim.objects.filter(user=request.user, status=ClaimStatus.PENDING).first()
+    user: Any = request.user
+    record = AlumniRecord.objects.filter(user=user, deleted_at__isnull=True).first()
+    pending = RecordClaim.objects.filter(user=user, status=ClaimStatus.PENDING).first()
     result = None
     problem = ""
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and record is None and pending is None and form.is_valid():
         try:
-            result = claim_submit(actor=request.user, evidence=form.cleaned_data)
+            result = claim_submit(actor=user, evidence=form.cleaned_data)
         except ApplicationError as error:
             problem = error.text()
         else:
