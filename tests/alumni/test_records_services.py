@@ -172,6 +172,10 @@ def test_self_service_update_keeps_history(org_tree, verified_alumnus, outsider)
         ("employer", "旧公司", "新公司", "self", verified_alumnus.pk),
         ("phone", "13800000001", "13700000003", "self", verified_alumnus.pk),
     ]
+    # The old phone (typed before contact points existed) is kept as a retired one.
+    assert sorted(
+        ContactPoint.objects.filter(record=record).values_list("value", "is_current", "source")
+    ) == [("13700000003", True, "self"), ("13800000001", False, "admin")]
     with pytest.raises(ValidationError):
         record_update(
             actor=verified_alumnus, record=record, changes={"name": "别人"}, source="self"

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoyou.alumni import sensitive
 from xiaoyou.alumni.custom_fields import validate_custom_data
@@ -188,7 +189,7 @@ class DegreeForm(forms.Form):
     graduation_year = forms.IntegerField(
         label=_("Year of graduation"), min_value=1900, max_value=2100, required=False
     )
-    is_primary = forms.BooleanField(label=_("Primary"), required=False)
+    is_primary = forms.BooleanField(label=pgettext_lazy("degree", "Primary"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

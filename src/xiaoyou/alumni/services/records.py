@@ -137,9 +137,19 @@ def _set_contact(record: AlumniRecord, kind: str, old: str, new: str, source: st
     """The new value becomes current; the old one is retired but kept."""
     now = timezone.now()
     if old:
-        ContactPoint.objects.filter(record=record, kind=kind, value=old, is_current=True).update(
+        retired = ContactPoint.objects.filter(record=record, kind=kind, value=old).update(
             is_current=False, retired_at=now
         )
+        if not retired:
+            # A value typed before contact points existed (or imported plainly): keep it too.
+            ContactPoint.objects.create(
+                record=record,
+                kind=kind,
+                value=old,
+                is_current=False,
+                retired_at=now,
+                source=record.source,
+            )
     if new:
         point, created = ContactPoint.objects.get_or_create(
             record=record, kind=kind, value=new, defaults={"source": source, "is_current": True}
