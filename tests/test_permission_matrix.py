@@ -139,6 +139,16 @@ def _college_admins_notification(world: World) -> dict[str, Any]:
     return {"notification_id": NotificationFactory(user=world.college_admin).pk}
 
 
+def _college_saved_search(world: World) -> dict[str, Any]:
+    # The college admin's own (unshared) saved search: nobody else lists or changes it.
+    from xiaoyou.alumni.models import SavedSearch
+
+    saved = SavedSearch.objects.create(
+        org=world.tree.college, owner=world.college_admin, name="mine", query={"q": "zsf"}
+    )
+    return {"pk": saved.pk}
+
+
 CONSOLE_CASES: dict[str, Case] = {
     "console:invitation_detail": Case(_college_invitation),
     "console:invitation_poster": Case(_college_invitation),
@@ -164,6 +174,11 @@ CONSOLE_CASES: dict[str, Case] = {
         data=lambda world: {"to_org": world.tree.other_college.pk, "kind": "sister"},
     ),
     "console:org_link_delete": Case(_college_link, method="post"),
+    "console:alumni_saved_search": Case(_college_saved_search, allowed=302),
+    "console:alumni_saved_search_share": Case(
+        _college_saved_search, method="post", data=lambda world: {"shared": "1"}, allowed=302
+    ),
+    "console:alumni_saved_search_delete": Case(_college_saved_search, method="post", allowed=302),
 }
 
 API_CASES: dict[str, Case] = {
