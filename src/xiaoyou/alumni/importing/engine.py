@@ -10,6 +10,7 @@ reported rejected; the batches before and after it stand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ TEXT_FIELDS = (
 FORMULA_START = ("=", "+", "-", "@")
 
 
+# Many people share a name: pinyin is computed once per distinct name.
+_name_keys = functools.lru_cache(maxsize=200_000)(name_keys)
+
+
 class _DryRun(Exception):
     """Raised at the end of a dry-run batch to roll it back after doing everything else."""
 
@@ -103,7 +108,9 @@ class Row:
 
     @property
     def reason(self) -> str:
-        return "; ".join(f"{label}: {message}" for label, message in self.errors.items())
+        return "; ".join(
+            f"{label}: {message}" if label else message for label, message in self.errors.items()
+        )
 
 
 class Lookups:
@@ -486,7 +493,7 @@ class Importer:
             else:
                 setattr(record, field_key, value)
         record.custom_data = custom_data
-        record.name_pinyin, record.name_initials = name_keys(record.name)
+        record.name_pinyin, record.name_initials = _name_keys(record.name)
         return record
 
     def _children(self, records: list[AlumniRecord], now: dt.datetime) -> None:
@@ -540,7 +547,7 @@ class Importer:
         if any(key.startswith(CUSTOM_PREFIX) for key in changes):
             record.custom_data = custom_data
         if "name" in changes:
-            record.name_pinyin, record.name_initials = name_keys(record.name)
+            record.name_pinyin, record.name_initials = _name_keys(record.name)
         return changes
 
     def _update(

@@ -33,13 +33,21 @@ class Sheet:
     kind: str  # xlsx | xls | csv
     encoding: str = ""
     estimated_rows: int | None = None
+    # The read-only workbook, loaded once: loading may parse the whole sheet XML when the
+    # file has no <dimension> (files written by streaming writers), so it is never repeated.
+    workbook: Any = None
 
     def rows(self) -> Iterator[list[Any]]:
         if self.kind == "xlsx":
-            return _xlsx_rows(self.path)
+            return _xlsx_rows(self)
         if self.kind == "xls":
             return _xls_rows(self.path)
         return _csv_rows(self.path, self.encoding)
+
+    def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = None
 
 
 def open_sheet(path: str | Path, file_name: str = "") -> Sheet:
@@ -68,7 +76,7 @@ def open_sheet(path: str | Path, file_name: str = "") -> Sheet:
     sheet = Sheet(path=path, kind=kind)
     try:
         if kind == "xlsx":
-            sheet.estimated_rows = _xlsx_count(path)
+            _xlsx_open(sheet)
         elif kind == "xls":
             sheet.estimated_rows = _xls_count(path)
         else:
@@ -89,27 +97,19 @@ def open_sheet(path: str | Path, file_name: str = "") -> Sheet:
 # --- xlsx ----------------------------------------------------------------------------------
 
 
-def _xlsx_count(path: Path) -> int | None:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return sheet.max_row
-    finally:
-        workbook.close()
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+def _xlsx_open(sheet: Sheet) -> None:
     from openpyxl import load_workbook
 
     # read_only streams the sheet XML; data_only gives formulas' cached values, never formulas.
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+    sheet.workbook = load_workbook(sheet.path, read_only=True, data_only=True)
+    sheet.estimated_rows = sheet.workbook.worksheets[0].max_row
+
+
+def _xlsx_rows(sheet: Sheet) -> Iterator[list[Any]]:
+    if sheet.workbook is None:
+        _xlsx_open(sheet)
+    for row in sheet.workbook.worksheets[0].iter_rows(values_only=True):
+        yield list(row)
 
 
 # --- xls -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from xiaoyou.alumni.importing.engine import (
     Importer,
     ImportResult,
     clean_row,
+    key_of,
     report_bytes,
 )
 from xiaoyou.alumni.importing.fields import (
@@ -114,7 +115,9 @@ def _open(path: Path, name: str) -> tuple[Sheet, Header]:
 
 def batch_header(batch: ImportBatch) -> Header:
     with local_path(batch) as path:
-        return _open(path, batch.file_name)[1]
+        sheet, header = _open(path, batch.file_name)
+        sheet.close()
+        return header
 
 
 def _check_mapping(mapping: dict[str, str], key_field: str) -> None:
@@ -142,7 +145,8 @@ def import_upload(
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        _sheet, header = _open(Path(handle.name), name)
+        sheet, header = _open(Path(handle.name), name)
+        sheet.close()
         handle.seek(0)
         content = ContentFile(Path(handle.name).read_bytes(), name=name)
     mapping = suggest_mapping(header.labels, CustomField.objects.filter(is_active=True))
@@ -228,10 +232,16 @@ def import_preview(
     policy.require(actor, "view", batch)
     importer = Importer(org=batch.org, mapping=batch.mapping, key=batch.key_field)
     rows: list[PreviewRow] = []
+    seen: dict[str, int] = {}
     with local_path(batch) as path:
         sheet, header = _open(path, batch.file_name)
         for number, cells in importer.data_rows(sheet, header):
             row = clean_row(number, cells, importer.mapping, importer.lookups, importer.custom)
+            key = key_of(row.values, importer.key) if not row.errors else None
+            if key is not None and key in seen:
+                row.errors[""] = _("Same person as row %(row)s of this file") % {"row": seen[key]}
+            elif key is not None:
+                seen[key] = number
             shown = []
             for _column, target in sorted(importer.mapping.items(), key=lambda item: int(item[0])):
                 value = _shown(row.values, target)
@@ -318,7 +328,10 @@ def execute(batch: ImportBatch, *, actor: Any, dry_run: bool, progress: Any = No
     try:
         with local_path(batch) as path:
             sheet, header = _open(path, batch.file_name)
-            result = importer.run(sheet, header, progress)
+            try:
+                result = importer.run(sheet, header, progress)
+            finally:
+                sheet.close()
     except Exception:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED)
         raise
