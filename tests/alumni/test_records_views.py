@@ -148,6 +148,8 @@ def test_edit_shows_inline_errors_then_saves_with_history(client, org_tree, plat
 def test_create_delete_and_restore(client, org_tree, platform_admin):
     dept = DepartmentFactory()
     console_login(client, platform_admin)
+    dashboard = client.get(reverse("console:dashboard")).content.decode()
+    assert 'data-quick="alumni_record_create"' in dashboard
     response = client.post(
         reverse("console:alumni_record_create"),
         {

@@ -73,7 +73,15 @@ def _register_import() -> None:
 def _register_records() -> None:
     # 档案管理: custom fields and departments in the console nav, "My profile" in the hall.
     from xiaoyou.alumni.views import hall_profile
-    from xiaoyou.core.registry import NavEntry, Section, console_nav, personal_center_entries
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import (
+        NavEntry,
+        QuickEntry,
+        Section,
+        console_nav,
+        personal_center_entries,
+        quick_entries,
+    )
 
     def platform_admin(user: object) -> bool:
         return bool(getattr(user, "is_superuser", False))
@@ -98,6 +106,16 @@ def _register_records() -> None:
             section=_("Alumni"),
             order=250,
             permission=platform_admin,
+        )
+    )
+    quick_entries.add(
+        QuickEntry(
+            key="alumni_record_create",
+            label=_("New alumni record"),
+            url_name="console:alumni_record_create",
+            icon="plus",
+            order=40,
+            permission=is_console_user,
         )
     )
     personal_center_entries.add(
