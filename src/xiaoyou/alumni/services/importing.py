@@ -35,6 +35,7 @@ from xiaoyou.alumni.importing.fields import (
     suggest_mapping,
 )
 from xiaoyou.alumni.importing.headers import Header, detect_header
+from xiaoyou.alumni.importing.normalize import text
 from xiaoyou.alumni.importing.readers import ImportFileError, Sheet, open_sheet
 from xiaoyou.alumni.models import (
     AlumniRecord,
@@ -243,8 +244,13 @@ def import_preview(
             elif key is not None:
                 seen[key] = number
             shown = []
-            for _column, target in sorted(importer.mapping.items(), key=lambda item: int(item[0])):
-                value = _shown(row.values, target)
+            for column, target in sorted(importer.mapping.items(), key=lambda item: int(item[0])):
+                if target in ("department", "major"):
+                    # Shown as typed; an unknown one carries its error on the cell.
+                    index = int(column)
+                    value = text(cells[index]) if index < len(cells) else ""
+                else:
+                    value = _shown(row.values, target)
                 label = _field_label(target, importer.custom)
                 shown.append((value, target, row.errors.get(label, "")))
             rows.append(PreviewRow(number, shown, row.reason))
@@ -260,8 +266,6 @@ def _field_label(target: str, custom: dict[str, CustomField]) -> str:
 
 
 def _shown(values: dict[str, Any], target: str) -> Any:
-    if target in ("department", "major"):
-        return values.get(target + "_id", "")
     if target == "national_id" and values.get(target):
         return "*" * 14 + str(values[target])[-4:]
     return values.get(target, "")
