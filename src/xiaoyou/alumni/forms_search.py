@@ -97,7 +97,7 @@ class SearchForm(forms.Form):
         )
         unit = department_id if str(department_id or "").isdigit() else college_id
         self.fields["major"].queryset = (  # type: ignore[attr-defined]
-            Major.objects.filter(department_id=unit)
+            Major.objects.filter(department_id=int(str(unit)))
             if str(unit or "").isdigit()
             else Major.objects.none()
         )
@@ -167,7 +167,7 @@ class SearchForm(forms.Form):
 
     def saved_query(self) -> dict[str, Any]:
         """The parameters worth keeping in a SavedSearch."""
-        data = self.data
+        data: Any = self.data
         query: dict[str, Any] = {}
         for key in data:
             if key in SAVED_KEYS or key.startswith(CUSTOM_PREFIX):

@@ -169,7 +169,7 @@ def _bigram_match(term: str) -> Q:
     return Q(name__icontains=term) | Q(former_name__icontains=term)
 
 
-def _units_under(pk: int) -> QuerySet[Department]:
+def _units_under(pk: int) -> QuerySet[Any]:
     """Ids (a subquery, no round trip) of a unit, the units up to two levels below it
     (college -> department -> section) and the units merged into any of those."""
     return Department.objects.filter(
@@ -181,7 +181,7 @@ def _units_under(pk: int) -> QuerySet[Department]:
     ).values("pk")
 
 
-def _units_named(term: str) -> QuerySet[Department]:
+def _units_named(term: str) -> QuerySet[Any]:
     # Current or former names (renamed and merged colleges stay findable), with the units below.
     named = Department.objects.filter(
         Q(name__contains=term) | Q(aliases__name__contains=term)
