@@ -93,3 +93,10 @@ def test_masking_and_audited_reveal(org_tree, platform_admin, college_admin):
     assert entry.actor_id == platform_admin.pk
     assert entry.object_id == str(record.pk)
     assert entry.changes == {"national_id": ["", "******"]}
+
+
+def test_system_check_refuses_a_malformed_key(settings):
+    assert sensitive.check_field_encryption_key() == []
+    settings.FIELD_ENCRYPTION_KEY = "change-me"
+    errors = sensitive.check_field_encryption_key()
+    assert [error.id for error in errors] == ["alumni.E001"]

@@ -19,6 +19,7 @@ XIAOYOU = Path(sys.executable).parent / "xiaoyou"
 PRODUCTION = {
     "XIAOYOU_PRODUCTION": "true",
     "SECRET_KEY": "k3Jd9-pQz7_Lw2xVr8TgYb5NcHs4MfAe6UiOo1ZyXqWvBnDtRl0",
+    "FIELD_ENCRYPTION_KEY": "q5yY2tEhzN0b3q7QmU0lCq3b5K8fW1r9Zl2pVx7TgGc=",
     "ALLOWED_HOSTS": "alumni.example.edu.cn",
     "CSRF_TRUSTED_ORIGINS": "https://alumni.example.edu.cn",
     "SITE_URL": "https://alumni.example.edu.cn",
@@ -80,6 +81,7 @@ def test_the_example_environment_file_passes_the_deploy_check(tmp_path):
     example = {
         **example,
         "SECRET_KEY": PRODUCTION["SECRET_KEY"],
+        "FIELD_ENCRYPTION_KEY": PRODUCTION["FIELD_ENCRYPTION_KEY"],
         "XIAOYOU_VAR_DIR": str(tmp_path / "var"),
     }
     result = run_xiaoyou(["check", "--deploy", "--fail-level", "WARNING"], example, tmp_path)
@@ -124,6 +126,7 @@ def test_production_settings_use_postgresql_redis_and_s3(tmp_path):
     ("change", "message"),
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"FIELD_ENCRYPTION_KEY": ""}, "FIELD_ENCRYPTION_KEY must be set"),
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean (use true/false)"),
         ({"XIAOYOU_PRODUCTION": "ja"}, "XIAOYOU_PRODUCTION='ja' is not a boolean (use true/false)"),
         ({"DB_CONN_MAX_AGE": "ten"}, "DB_CONN_MAX_AGE='ten' is not an integer"),

@@ -72,6 +72,9 @@ def _register_import() -> None:
 
 def _register_records() -> None:
     # 档案管理: custom fields and departments in the console nav, "My profile" in the hall.
+    from django.core import checks
+
+    from xiaoyou.alumni import sensitive
     from xiaoyou.alumni.views import hall_profile
     from xiaoyou.console.context import is_console_user
     from xiaoyou.core.registry import (
@@ -108,6 +111,7 @@ def _register_records() -> None:
             permission=platform_admin,
         )
     )
+    checks.register(sensitive.check_field_encryption_key)
     quick_entries.add(
         QuickEntry(
             key="alumni_record_create",

@@ -127,3 +127,21 @@ def national_id_reveal(*, actor: Any, record: Any) -> str:
         changes={"national_id": ["", "revealed"]},
     )
     return decrypt(record.national_id_encrypted)
+
+
+def check_field_encryption_key(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """System check: the key must be a Fernet key, or every ID-number save would fail."""
+    from django.core.checks import Error
+
+    try:
+        Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+    except (ValueError, TypeError):
+        return [
+            Error(
+                "FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes).",
+                hint='python3 -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"',
+                id="alumni.E001",
+            )
+        ]
+    return []
