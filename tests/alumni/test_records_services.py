@@ -192,9 +192,11 @@ def test_scope_college_admin_reaches_own_college_records_only(
     cs = DepartmentFactory(name="计算机学院", org=org_tree.college)
     cs_dept = DepartmentFactory(name="软件系", parent=cs, kind="department")
     econ = DepartmentFactory(name="经济学院", org=org_tree.other_college)
+    merged = DepartmentFactory(name="旧计算机系", merged_into=cs, is_active=False)
     mine = AlumniRecordFactory(org=org_tree.root, department=cs_dept)
     other = AlumniRecordFactory(org=org_tree.root, department=econ)
-    assert list(record_scope(AlumniRecord.objects.all(), college_admin)) == [mine]
+    old_unit = AlumniRecordFactory(org=org_tree.root, department=merged)
+    assert set(record_scope(AlumniRecord.objects.all(), college_admin)) == {mine, old_unit}
     assert list(record_scope(AlumniRecord.objects.all(), regional_admin)) == []
     assert record_can(college_admin, "change", mine)
     assert not record_can(college_admin, "change", other)

@@ -16,9 +16,6 @@ from xiaoyou.alumni.models import AlumniRecord, CustomField, Department
 from xiaoyou.core import policy
 from xiaoyou.organizations.models import Role
 
-# Paths from a record to the organizations that administer it, besides `org`.
-_DEPARTMENT_ORG_FIELDS = ("department__org", "department__parent__org")
-
 
 def _own_record(user: Any, record: Any) -> bool:
     return bool(getattr(user, "pk", None)) and record.user_id == user.pk
@@ -37,19 +34,28 @@ def register() -> None:
 
 
 def record_scope_q(user: Any) -> Q | None:
-    """Records a staff user administers: by keeping organization or by department's association."""
+    """Records a staff user administers: kept by an organization of their subtree, or filed
+    under a department linked to one (`Department.org`), a unit below it (two levels) or a unit
+    merged into it — the same reach as the search (selectors_search.alumni_scope)."""
     from xiaoyou.organizations.selectors import org_filter
 
-    query: Q | None = None
-    for field in ("org", *_DEPARTMENT_ORG_FIELDS):
-        part = org_filter(user, Role.ADMIN, field=field)
-        if part is not None:
-            query = part if query is None else query | part
-    return query
+    kept = org_filter(user, Role.ADMIN, field="org")
+    if kept is None:
+        return None
+    # The same organizations, matched on the department's link instead of the record's keeper.
+    linked = Department.objects.filter(kept).values("pk")
+    units = Department.objects.filter(
+        Q(pk__in=linked)
+        | Q(parent__in=linked)
+        | Q(parent__parent__in=linked)
+        | Q(merged_into__in=linked)
+    ).values("pk")
+    return kept | Q(department_id__in=units)
 
 
 def record_scope(queryset: QuerySet[AlumniRecord], user: Any) -> QuerySet[AlumniRecord]:
-    """The part of `queryset` the user may view and change as staff."""
+    """The part of `queryset` the user may view and change as staff (deleted records included,
+    so they can be restored)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     if user.is_superuser:
@@ -60,18 +66,11 @@ def record_scope(queryset: QuerySet[AlumniRecord], user: Any) -> QuerySet[Alumni
 
 def record_can(user: Any, action: str, record: AlumniRecord) -> bool:
     """`policy.can` widened by the department's association (view, change, delete)."""
-    from xiaoyou.organizations.selectors import has_role
-
     if policy.can(user, action, record):
         return True
     if action == "update_own" or not getattr(user, "is_authenticated", False):
         return False
-    department = record.department
-    while department is not None:
-        if department.org is not None and has_role(user, department.org, Role.ADMIN):
-            return True
-        department = department.parent
-    return False
+    return record_scope(AlumniRecord.objects.filter(pk=record.pk), user).exists()
 
 
 def record_require(user: Any, action: str, record: AlumniRecord) -> None:
