@@ -169,7 +169,6 @@ def alumni_search_units(request: HttpRequest) -> HttpResponse:
             "departments": departments,
             "majors": majors,
             "department": department,
-            "only_majors": request.GET.get("only") == "majors",
         },
     )
 
