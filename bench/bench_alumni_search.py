@@ -346,6 +346,7 @@ def main() -> None:
     parser.add_argument("--db-dir", default="", help="SQLite: keep the database here")
     parser.add_argument("--reuse", action="store_true", help="reuse generated records")
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
+    parser.add_argument("--generate-only", action="store_true", help="stop after the records")
     args = parser.parse_args()
     CLIENTS_USED[0] = max(1, args.clients)
     size = "smoke" if args.smoke else "full"
@@ -370,6 +371,10 @@ def main() -> None:
         },
     }
     figures["generation"] = _generate(count)
+    if args.generate_only:
+        json.dump(figures, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
     queries = _queries(total_queries)
     # One warm-up pass over a slice (page cache, prepared plans), not measured.
     _run(queries[: CLIENTS_USED[0] * 5])
