@@ -10,6 +10,7 @@ from tests.factories import (
     CustomFieldFactory,
     DegreeEntryFactory,
     DepartmentFactory,
+    MembershipFactory,
 )
 from tests.organizations.org_support import console_login
 from xiaoyou.alumni import sensitive
@@ -58,6 +59,7 @@ def _form_data(record, **overrides):
 def test_detail_shows_sections_masked_id_and_history(client, org_tree, platform_admin):
     record = AlumniRecordFactory(org=org_tree.root, name="张三丰", city="北京")
     DegreeEntryFactory(record=record)
+    MembershipFactory(org=org_tree.college, alumni_record=record, name="张三丰")
     record_update(
         actor=platform_admin, record=record, changes={"city": "上海", "national_id": VALID_ID}
     )
@@ -70,6 +72,7 @@ def test_detail_shows_sections_masked_id_and_history(client, org_tree, platform_
     assert "**************002X" in html
     assert VALID_ID not in html
     assert 'data-history-field="city"' in html
+    assert [m.org for m in response.context["memberships"]] == [org_tree.college]
     rows = response.context["history"]
     city = next(row for row in rows if row["change"].field == "city")
     assert (city["old"], city["new"], city["source"]) == ("北京", "上海", "Staff")

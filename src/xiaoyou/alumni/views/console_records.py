@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -32,7 +33,7 @@ from xiaoyou.alumni.policy import record_can, record_scope
 from xiaoyou.alumni.services import records as record_services
 from xiaoyou.console.context import current_org
 from xiaoyou.core import policy
-from xiaoyou.organizations.models import Organization
+from xiaoyou.organizations.models import Membership, Organization
 
 HISTORY_LIMIT = 200
 
@@ -119,9 +120,11 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (field, custom_value_display(field, (record.custom_data or {}).get(field.key)))
         for field in active_custom_fields()
     ]
-    memberships: list[Any] = []
-    if hasattr(record, "memberships"):
-        memberships = list(record.memberships.select_related("org").order_by("org__path"))
+    # Memberships matched to the record, and those of the linked account.
+    linked = Q(alumni_record=record) | (Q(user_id=record.user_id) if record.user_id else Q())
+    memberships = list(
+        Membership.objects.filter(linked).select_related("org").order_by("org__path").distinct()
+    )
     return render(
         request,
         "alumni/console/records/detail.html",
