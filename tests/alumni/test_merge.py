@@ -12,6 +12,7 @@ from django.utils.translation import activate
 
 from tests.factories import (
     AlumniRecordFactory,
+    DepartmentFactory,
     DuplicateCandidateFactory,
     MembershipFactory,
     RecordClaimFactory,
@@ -27,7 +28,7 @@ from xiaoyou.alumni.models import (
     DuplicateStatus,
     RecordChange,
 )
-from xiaoyou.alumni.services.merge import duplicate_dismiss, record_restore, records_merge
+from xiaoyou.alumni.services.merge import duplicate_dismiss, record_merge_undo, records_merge
 from xiaoyou.core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +163,7 @@ def test_candidate_marked_merged_and_dismiss(pair, platform_admin, org_tree):
 def test_restore_brings_the_merged_record_back(pair, platform_admin):
     keep, other = pair
     records_merge(actor=platform_admin, keep=keep, other=other, choices={})
-    record_restore(actor=platform_admin, record=other)
+    record_merge_undo(actor=platform_admin, record=other)
     other.refresh_from_db()
     assert (other.deleted_at, other.merged_into, other.name, other.student_id) == (
         None,
@@ -171,7 +172,7 @@ def test_restore_brings_the_merged_record_back(pair, platform_admin):
         "S2",
     )
     with pytest.raises(ApplicationError) as error:
-        record_restore(actor=platform_admin, record=other)
+        record_merge_undo(actor=platform_admin, record=other)
     assert error.value.code == "restore_not_deleted"
 
 
@@ -229,3 +230,12 @@ def test_merge_page_outside_the_scope_is_not_found(client, pair, college_admin):
         client.post(reverse("console:alumni_duplicate_dismiss", args=[candidate.pk])).status_code
         == 404
     )
+
+
+def test_a_college_admin_merges_the_records_of_their_college(org_tree, college_admin):
+    department = DepartmentFactory(org=org_tree.college)
+    keep = AlumniRecordFactory(org=org_tree.root, department=department, major=None)
+    other = AlumniRecordFactory(org=org_tree.root, department=department, major=None)
+    records_merge(actor=college_admin, keep=keep, other=other, choices={})
+    other.refresh_from_db()
+    assert other.merged_into == keep

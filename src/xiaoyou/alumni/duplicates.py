@@ -319,9 +319,11 @@ def duplicates_detection_start(*, actor: Any, org: Any) -> Any:
 
 def candidates_visible_to(user: Any, *, status: str = "open") -> QuerySet[DuplicateCandidate]:
     """Pairs of live records the user may change both of (their scope), best score first."""
-    from xiaoyou.core import policy
+    from xiaoyou.alumni.policy import record_scope
 
-    records = policy.scoped(_live(), user, "change").values("pk")
+    # The department-widened scope of the record pages (a college admin reaches the records
+    # filed under their college's departments).
+    records = record_scope(_live(), user).values("pk")
     return (
         DuplicateCandidate.objects.filter(status=status, first__in=records, second__in=records)
         .select_related("first__department", "second__department")

@@ -7,7 +7,7 @@ RecordChange per field, source "admin", old_value {"kept": ..., "merged": ..., "
 so nothing is lost. Degrees, contacts, tags, memberships, claims and the account link move to
 the kept record; the other record is soft-deleted with merged_into = kept.
 
-Undo: `record_restore` brings the other record back (deleted_at and merged_into cleared) with
+Undo: `record_merge_undo` brings the other record back (deleted_at and merged_into cleared) with
 the field values it had, except its student number if the kept record took it (the number is
 unique); the rows that moved stay on the kept record, and its history shows what came from
 where, so staff move anything back by hand.
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoyou.alumni import policy as alumni_policy
 from xiaoyou.alumni.models import (
     AlumniRecord,
     ContactPoint,
@@ -31,7 +32,7 @@ from xiaoyou.alumni.models import (
     RecordSource,
 )
 from xiaoyou.alumni.services.history import history_write
-from xiaoyou.core import audit, policy
+from xiaoyou.core import audit
 from xiaoyou.core.errors import ApplicationError, register_messages
 
 register_messages(
@@ -154,8 +155,8 @@ def records_merge(
         for record in AlumniRecord.objects.select_for_update().filter(pk__in=[keep.pk, other.pk])
     }
     keep, other = locked[keep.pk], locked[other.pk]
-    policy.require(actor, "change", keep)
-    policy.require(actor, "change", other)
+    alumni_policy.record_require(actor, "change", keep)
+    alumni_policy.record_require(actor, "change", other)
     if keep.deleted_at is not None or other.deleted_at is not None:
         raise ApplicationError("merge_record_deleted", status=409)
     if keep.user_id and other.user_id and keep.user_id != other.user_id:
@@ -267,10 +268,10 @@ def _move_related(*, keep: AlumniRecord, other: AlumniRecord) -> dict[str, list[
 
 
 @transaction.atomic
-def record_restore(*, actor: Any, record: AlumniRecord) -> AlumniRecord:
+def record_merge_undo(*, actor: Any, record: AlumniRecord) -> AlumniRecord:
     """Brings a soft-deleted (or merged) record back; see the module doc for what stays moved."""
     record = AlumniRecord.objects.select_for_update().get(pk=record.pk)
-    policy.require(actor, "change", record)
+    alumni_policy.record_require(actor, "change", record)
     if record.deleted_at is None:
         raise ApplicationError("restore_not_deleted", status=409)
     merged_into = record.merged_into_id
@@ -300,8 +301,8 @@ def duplicate_dismiss(*, actor: Any, candidate: DuplicateCandidate) -> Duplicate
         .select_related("first", "second")
         .get(pk=candidate.pk)
     )
-    policy.require(actor, "change", candidate.first)
-    policy.require(actor, "change", candidate.second)
+    alumni_policy.record_require(actor, "change", candidate.first)
+    alumni_policy.record_require(actor, "change", candidate.second)
     if candidate.status != DuplicateStatus.OPEN:
         raise ApplicationError("candidate_decided", status=409)
     candidate.status = DuplicateStatus.DISMISSED

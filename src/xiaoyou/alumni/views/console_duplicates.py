@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from xiaoyou.alumni import duplicates
 from xiaoyou.alumni.forms_identity import MergeForm
-from xiaoyou.alumni.models import DuplicateCandidate
-from xiaoyou.alumni.selectors import alumni_records_for
+from xiaoyou.alumni.models import AlumniRecord, DuplicateCandidate
+from xiaoyou.alumni.policy import record_scope
 from xiaoyou.alumni.services import merge as merge_services
 from xiaoyou.console.context import current_org
 from xiaoyou.core import jobs
@@ -143,11 +143,11 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def record_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    record = alumni_records_for(request.user, action="change").filter(pk=pk).first()
+    record = record_scope(AlumniRecord.objects.filter(pk=pk), request.user).first()
     if record is None:
         raise Http404
     try:
-        merge_services.record_restore(actor=request.user, record=record)
+        merge_services.record_merge_undo(actor=request.user, record=record)
     except ApplicationError as error:
         messages.error(request, error.text())
     else:
@@ -158,7 +158,7 @@ def record_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def merged_records(request: HttpRequest) -> HttpResponse:
     """Records merged away, newest first, each restorable."""
     records = (
-        alumni_records_for(request.user, action="change")
+        record_scope(AlumniRecord.objects.all(), request.user)
         .filter(merged_into__isnull=False, deleted_at__isnull=False)
         .select_related("merged_into")
         .order_by("-deleted_at")
