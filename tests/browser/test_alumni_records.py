@@ -65,3 +65,29 @@ def test_edit_a_record_and_see_the_history(
 
     record = AlumniRecord.objects.get(pk=record.pk)
     assert (record.city, record.phone, record.national_id_last4) == ("上海", "13900000002", "002X")
+
+
+def test_alumnus_updates_own_profile_on_a_phone(
+    mobile_page, sign_in, screenshot, org_tree, verified_alumnus
+):
+    record = AlumniRecordFactory(
+        org=org_tree.root, user=verified_alumnus, phone="13800000001", employer="旧公司"
+    )
+    page = mobile_page
+    sign_in(page, verified_alumnus)
+    page.goto("/me/")
+    page.locator('a[href="/me/profile/"]').click()
+    page.wait_for_url("**/me/profile/")
+    page.fill('input[name="phone"]', "12")
+    page.locator('[data-action="save"]').click()
+    page.locator('[data-field="phone"] .errorlist').wait_for()
+    page.fill('input[name="phone"]', "13900000002")
+    page.fill('input[name="employer"]', "新公司")
+    page.locator('[data-action="save"]').click()
+    page.wait_for_url("**/me/profile/")
+    assert page.input_value('input[name="employer"]') == "新公司"
+    screenshot(page, "alumni-my-profile-mobile", full_page=True)
+    rows = sorted(
+        RecordChange.objects.filter(record=record).values_list("field", "old_value", "source")
+    )
+    assert rows == [("employer", "旧公司", "self"), ("phone", "13800000001", "self")]
