@@ -248,3 +248,27 @@ def test_custom_data_validated_and_historied(org_tree, platform_admin):
     record.refresh_from_db()
     assert record.custom_data == {"donation": 50}
     assert _history(record) == [("custom:donation", None, 50, "admin", platform_admin.pk)]
+
+
+def test_demo_records_have_their_primary_degree_and_contacts(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xiaoyou.alumni.models import DegreeEntry
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    total = AlumniRecord.objects.count()
+    assert total > 0
+    assert DegreeEntry.objects.filter(is_primary=True).count() == total
+    record = AlumniRecord.objects.exclude(phone="").first()
+    degree = record.degrees.get()
+    assert (degree.department_id, degree.enrollment_year, degree.level) == (
+        record.department_id,
+        record.enrollment_year,
+        record.degree_level,
+    )
+    assert list(record.contacts.filter(kind="phone").values_list("value", "is_current")) == [
+        (record.phone, True)
+    ]

@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from xiaoyou.accounts.models import User
 from xiaoyou.alumni.demo_data import DEPARTMENTS, generate_records
-from xiaoyou.alumni.models import AlumniRecord, Department, Major
+from xiaoyou.alumni.models import (
+    AlumniRecord,
+    ContactKind,
+    ContactPoint,
+    DegreeEntry,
+    Department,
+    Major,
+    RecordSource,
+)
 from xiaoyou.alumni.services.search_keys import record_search_keys_fill
 from xiaoyou.organizations.models import (
     ApprovalMode,
@@ -417,7 +425,43 @@ def _seed_records(
     ]
     record_search_keys_fill(new_records)
     AlumniRecord.objects.bulk_create(new_records, batch_size=500)
+    _seed_degrees_and_contacts([record for record in new_records if record.pk])
     result.add("alumni records", len(new_records))
+
+
+def _seed_degrees_and_contacts(records: list[AlumniRecord]) -> None:
+    """The primary degree entry and the current contact points of each new record, as the
+    record services keep them (the record's own columns mirror them)."""
+    DegreeEntry.objects.bulk_create(
+        [
+            DegreeEntry(
+                record=record,
+                level=record.degree_level,
+                department=record.department,
+                major=record.major,
+                class_name=record.class_name,
+                student_id=record.student_id,
+                enrollment_year=record.enrollment_year,
+                graduation_year=record.graduation_year,
+                is_primary=True,
+            )
+            for record in records
+        ],
+        batch_size=1000,
+    )
+    ContactPoint.objects.bulk_create(
+        [
+            ContactPoint(record=record, kind=kind, value=value, source=RecordSource.REGISTRAR)
+            for record in records
+            for kind, value in (
+                (ContactKind.PHONE, record.phone),
+                (ContactKind.EMAIL, record.email),
+            )
+            if value
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
 
 
 def _seed_accounts(
