@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -196,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="5,000 rows (CI)")
     parser.add_argument("--rows", type=int, default=0, help="override the row count")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="file type")
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
@@ -277,6 +279,11 @@ def main() -> None:
     }
     figures["meets_target"] = figures["rows_per_second"] >= 2000 and figures["peak_rss_mb"] < 1024
     print(json.dumps(figures, ensure_ascii=False))
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":
