@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Field
@@ -149,19 +149,19 @@ def import_upload(
         sheet, header = _open(Path(handle.name), name)
         sheet.close()
         handle.seek(0)
-        content = ContentFile(Path(handle.name).read_bytes(), name=name)
-    mapping = suggest_mapping(header.labels, CustomField.objects.filter(is_active=True))
-    with transaction.atomic():
-        batch = ImportBatch(
-            org=org,
-            created_by=actor,
-            file_name=name[:200],
-            mapping=mapping,
-            key_field=key_field if key_field in KEY_FIELDS else "student_id",
-        )
-        batch.file.save(name, content, save=False)
-        batch.save()
-        audit.record(actor=actor, action="alumni.import.upload", obj=batch, org=org)
+        mapping = suggest_mapping(header.labels, CustomField.objects.filter(is_active=True))
+        with transaction.atomic():
+            batch = ImportBatch(
+                org=org,
+                created_by=actor,
+                file_name=name[:200],
+                mapping=mapping,
+                key_field=key_field if key_field in KEY_FIELDS else "student_id",
+            )
+            # Streamed from the temporary copy: a large file is never held in memory.
+            batch.file.save(name, File(handle, name=name), save=False)
+            batch.save()
+            audit.record(actor=actor, action="alumni.import.upload", obj=batch, org=org)
     return batch
 
 
