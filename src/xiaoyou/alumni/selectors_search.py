@@ -129,7 +129,11 @@ def _fts_phrase(term: str) -> str:
 
 
 def _prefix(field_name: str, term: str) -> Q:
-    # A range, not LIKE: served by the plain B-tree index on both databases.
+    if connection.vendor == "postgresql":
+        # LIKE 'x%': served by the varchar_pattern_ops index Django adds to indexed CharFields,
+        # and correct under any collation (a range is not, outside the C collation).
+        return Q(**{f"{field_name}__startswith": term})
+    # SQLite: a range, not LIKE (case-insensitive there, so it would skip the index).
     return Q(**{f"{field_name}__gte": term, f"{field_name}__lt": term + HIGH})
 
 
