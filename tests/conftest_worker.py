@@ -142,6 +142,7 @@ def celery_broker_environment(
             "data_folder_out": str(broker_dir / "queue"),
             "data_folder_processed": str(broker_dir / "processed"),
             "store_processed": False,
+            "control_folder": str(broker_dir / "control"),
         }
     saved = {key: celery_app.conf[key] for key in changes}
     _reconfigure(changes)
