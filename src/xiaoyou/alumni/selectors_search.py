@@ -63,6 +63,10 @@ BIGRAMS_SQL = (
 # A first page never waits for a full count: counts stop here ("1,000+").
 COUNT_CAP = 1000
 MAX_PAGE_SIZE = 200
+# SQLite: a fragment found in more records than this (e.g. "有限公司" in half the archive) is
+# searched among its first MATCH_CAP matches only; exact and prefix name matches are separate
+# index branches and never cut. Without the cap, ranking sorts every match for one page.
+MATCH_CAP = 20_000
 CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 HIGH = "\U0010ffff"
 
@@ -141,8 +145,8 @@ def _text_match(term: str) -> Q:
     if connection.vendor == "sqlite":
         return Q(
             pk__in=RawSQL(
-                "SELECT rowid FROM alumni_record_fts WHERE alumni_record_fts MATCH %s",
-                [_fts_phrase(term)],
+                "SELECT rowid FROM alumni_record_fts WHERE alumni_record_fts MATCH %s LIMIT %s",
+                [_fts_phrase(term), MATCH_CAP],
             )
         )
     if connection.vendor == "postgresql":
@@ -160,8 +164,8 @@ def _bigram_match(term: str) -> Q:
     if connection.vendor == "sqlite":
         return Q(
             pk__in=RawSQL(
-                "SELECT rowid FROM alumni_record_grams WHERE alumni_record_grams MATCH %s",
-                [_fts_phrase(term)],
+                "SELECT rowid FROM alumni_record_grams WHERE alumni_record_grams MATCH %s LIMIT %s",
+                [_fts_phrase(term), MATCH_CAP],
             )
         )
     if connection.vendor == "postgresql":
@@ -310,10 +314,12 @@ def search_queryset(
     for term in terms:
         queryset = queryset.filter(_term_q(term))
     if sort not in Sort.CHOICES:
-        sort = Sort.RELEVANCE if terms else Sort.NAME
+        sort = Sort.RELEVANCE
     if sort == Sort.RELEVANCE:
         if not terms:
-            return queryset.order_by("name", "pk")
+            # Filters alone: the most recently added first. Walking the primary key backwards
+            # stops at the first page; sorting by name would sort every matching record.
+            return queryset.order_by("-pk")
         return queryset.annotate(search_rank=_rank(text)).order_by("search_rank", "name", "pk")
     return queryset.order_by(sort, "pk")
 
