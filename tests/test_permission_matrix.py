@@ -432,6 +432,77 @@ def api_operations_with_ids() -> set[str]:
     return found
 
 
+# --- Alumni import batches and duplicate pairs ----------------------------------------------
+
+
+def _college_import_batch(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoyou.alumni.services.importing import import_upload
+
+    upload = SimpleUploadedFile(
+        "校友.csv", "姓名,学号\n张伟,2001001\n".encode(), content_type="text/csv"
+    )
+    batch = import_upload(org=world.tree.college, actor=world.college_admin, upload=upload)
+    return {"pk": batch.pk}
+
+
+def _college_import_with_report(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoyou.alumni.models import ImportBatch
+    from xiaoyou.alumni.services.importing import import_run_now, import_upload
+
+    # The second row has no name, so the dry run rejects it and writes a report.
+    upload = SimpleUploadedFile(
+        "校友.csv", "姓名,学号\n张伟,2001001\n,2001002\n".encode(), content_type="text/csv"
+    )
+    batch = import_upload(org=world.tree.college, actor=world.college_admin, upload=upload)
+    import_run_now(batch=batch, actor=world.college_admin, dry_run=True)
+    assert ImportBatch.objects.get(pk=batch.pk).report
+    return {"pk": batch.pk}
+
+
+def _college_duplicate_pair(world: World) -> dict[str, Any]:
+    from tests.factories import AlumniRecordFactory, DuplicateCandidateFactory
+
+    first = AlumniRecordFactory(org=world.tree.root, department=_college_unit(world))
+    second = AlumniRecordFactory(org=world.tree.root, department=_college_unit(world))
+    return {"pk": DuplicateCandidateFactory(first=first, second=second).pk}
+
+
+def _college_unit(world: World) -> Any:
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(org=world.tree.college)
+
+
+def _merged_college_record(world: World) -> dict[str, Any]:
+    from xiaoyou.alumni.models import AlumniRecord
+
+    kept = _college_record(world)["pk"]
+    made = _college_record(world)
+    AlumniRecord.objects.filter(pk=made["pk"]).update(
+        deleted_at="2026-01-01T00:00Z", merged_into_id=kept
+    )
+    return made
+
+
+CONSOLE_CASES.update(
+    {
+        "console:alumni_import_detail": Case(_college_import_batch),
+        "console:alumni_import_mapping": Case(_college_import_batch),
+        "console:alumni_import_preview": Case(_college_import_batch),
+        "console:alumni_import_report": Case(_college_import_with_report),
+        "console:alumni_import_run": Case(_college_import_batch, method="post"),
+        "console:alumni_import_undo": Case(_college_import_batch),
+        "console:alumni_duplicate_merge": Case(_college_duplicate_pair),
+        "console:alumni_duplicate_dismiss": Case(_college_duplicate_pair, method="post"),
+        "console:alumni_record_restore": Case(_merged_college_record, method="post"),
+    }
+)
+
+
 def test_every_route_with_an_id_is_in_the_matrix():
     console = console_routes_with_ids()
     api = api_operations_with_ids()
