@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import activate
+from django.utils.translation import activate, gettext
 
 from tests.factories import AlumniRecordFactory, DepartmentFactory, UserFactory
 from xiaoyou.alumni import matching
@@ -214,7 +214,9 @@ def test_hall_form_requires_more_than_a_name(client, org_tree):
     response = client.post(reverse("hall:alumni_claim"), {"name": "郑爽"})
     assert response.status_code == 200
     assert RecordClaim.objects.count() == 0
-    assert "Give your student number" in response.content.decode()
+    assert gettext("Give your student number, or your year of enrollment and department.") in (
+        response.content.decode()
+    )
 
 
 def test_api_claim(client, org_tree):

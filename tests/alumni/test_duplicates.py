@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import activate
+from django.utils.translation import activate, gettext
 
 from tests.factories import AlumniRecordFactory, DepartmentFactory, DuplicateCandidateFactory
 from tests.organizations.org_support import console_login
@@ -150,7 +150,7 @@ def test_detection_job_from_the_console(
     candidate = DuplicateCandidate.objects.get()
     assert (candidate.first_id, candidate.second_id) == (first.pk, second.pk)
     assert f'data-candidate="{candidate.pk}"' in page
-    assert "Same mobile phone" in page
+    assert gettext("Same mobile phone") in page
 
 
 def test_the_list_does_not_grow_queries_with_rows(
