@@ -17,6 +17,13 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _wait_for_htmx(page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def _records(org_tree):
     cs = Department.objects.create(
         name="计算机学院", code="CS", kind=DepartmentKind.COLLEGE, org=org_tree.college
@@ -70,6 +77,9 @@ def test_search_by_initials_two_character_name_and_filters(
     page.fill("#id_q", "")
     page.select_option("#id_college", str(cs.pk))
     page.locator(f'#id_department option[value="{software.pk}"]').wait_for(state="attached")
+    # The swapped-in select listens for changes only once htmx has settled it; on a loaded
+    # machine choosing earlier would go unnoticed.
+    _wait_for_htmx(page)
     page.select_option("#id_department", str(software.pk))
     page.locator('#id_major option:has-text("软件工程")').wait_for(state="attached")
     page.locator('[data-testid="alumni-search-form"] button[type="submit"]').click()
