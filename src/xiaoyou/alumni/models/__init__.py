@@ -26,6 +26,7 @@ from xiaoyou.alumni.models.records import (
     VerificationState,
 )
 from xiaoyou.alumni.models.searches import SavedSearch
+from xiaoyou.alumni.models.stats import CoverageSnapshot
 
 __all__ = [
     "AlumniRecord",
@@ -34,6 +35,7 @@ __all__ = [
     "CollectionResponse",
     "ContactKind",
     "ContactPoint",
+    "CoverageSnapshot",
     "CustomField",
     "CustomFieldType",
     "DegreeEntry",

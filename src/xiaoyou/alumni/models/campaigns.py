@@ -26,6 +26,10 @@ class CollectionCampaign(TimeStampedModel):
     )
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     is_active = models.BooleanField(_("open"), default=True)
+    # Volunteer liaisons (班级联络人) who follow how many classmates have answered.
+    liaisons = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="liaison_campaigns"
+    )
 
     class Meta:
         verbose_name = _("information campaign")
@@ -55,6 +59,10 @@ class CollectionResponse(TimeStampedModel):
         AlumniRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(_("status"), max_length=16, choices=ResponseStatus.choices)
+    # Match confidence (0-100) and the fields whose answer differs from a verified archive value:
+    # {"field": {"archive": old, "answer": new}}; they wait in the review queue, never overwrite.
+    confidence = models.PositiveSmallIntegerField(default=0)
+    conflicts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("campaign response")
