@@ -40,7 +40,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 def alumnus(org_tree):
     """Member of the main association, with an alumni record in the department whose college
     association (org_tree.college) exists; joins that college association automatically."""
-    from xiaoyou.organizations.services.membership import membership_activate
+    from xiaoyou.organizations.services.activation import membership_activate
 
     department = DepartmentFactory(name="计算机科学与技术学院", code="CS01")
     Organization.objects.filter(pk=org_tree.college.pk).update(

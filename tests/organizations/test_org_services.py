@@ -31,7 +31,7 @@ from xiaoyou.organizations.services import (
     organization_update,
     role_grant,
 )
-from xiaoyou.organizations.services.organizations import (
+from xiaoyou.organizations.services.join_forms import (
     JoinFieldProblem,
     JoinFormError,
     join_form_clean,
@@ -553,9 +553,9 @@ def test_images_that_are_not_allowed(org_tree, college_admin, upload, message):
 
 
 def test_images_over_the_size_limit(org_tree, college_admin, monkeypatch):
-    from xiaoyou.organizations.services import organizations
+    from xiaoyou.organizations.services import org_profiles
 
-    monkeypatch.setitem(organizations.IMAGE_LIMITS, "logo", 100)
+    monkeypatch.setitem(org_profiles.IMAGE_LIMITS, "logo", 100)
     with pytest.raises(ApplicationError) as excinfo:
         organization_update(
             actor=college_admin,

@@ -22,6 +22,7 @@ from xiaoyou.api.pagination import PageNumber
 from xiaoyou.core import policy
 from xiaoyou.core.templatetags.xiaoyou import masked
 from xiaoyou.organizations import selectors_membership as selectors
+from xiaoyou.organizations import services
 from xiaoyou.organizations.models import (
     JoinRequest,
     JoinRequestStatus,
@@ -32,7 +33,6 @@ from xiaoyou.organizations.models import (
 )
 from xiaoyou.organizations.selectors import administered_organizations
 from xiaoyou.organizations.services import groups as group_services
-from xiaoyou.organizations.services import membership as services
 
 router = Router(tags=["membership"])
 

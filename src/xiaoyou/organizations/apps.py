@@ -65,10 +65,10 @@ def _register_membership() -> None:
         hall_home_sections,
         personal_center_entries,
     )
-    from xiaoyou.organizations.services import membership, sms_invites
+    from xiaoyou.organizations.services import join_decisions, sms_invites
     from xiaoyou.organizations.views import hall_orgs
 
-    membership.register_notification_kinds()
+    join_decisions.register_notification_kinds()
     sms_invites.register_jobs()
     console_nav.add(
         NavEntry(

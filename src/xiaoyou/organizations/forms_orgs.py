@@ -21,15 +21,17 @@ from xiaoyou.organizations.models import (
     Organization,
     OrganizationKind,
 )
-from xiaoyou.organizations.services.organizations import (
+from xiaoyou.organizations.services.join_forms import (
     CHOICE_TYPES,
-    COVER_MAX_BYTES,
     JOIN_FORM_MAX_FIELDS,
     JOIN_HELP_MAX,
     JOIN_LABEL_MAX,
-    LOGO_MAX_BYTES,
     join_field_normalize,
     join_field_problems,
+)
+from xiaoyou.organizations.services.org_profiles import (
+    COVER_MAX_BYTES,
+    LOGO_MAX_BYTES,
     organization_profile_problems,
 )
 

@@ -441,7 +441,7 @@ def _accept_join(
     answers: dict[str, Any] | None,
     files: dict[str, Any] | None,
 ) -> Any:
-    from xiaoyou.organizations.services.membership import join_request_submit
+    from xiaoyou.organizations.services.joining import join_request_submit
 
     # One transaction: a refused request (missing fields, duplicate, banned) gives the use back.
     # join_request_submit checks the invitation; counting its use is this service's job.
@@ -460,7 +460,7 @@ def _accept_join(
 def _grant_role(*, actor: Any, invitation: Invitation) -> OrgRole:
     """The invited role, and membership of the org (a leader is a member too)."""
     from xiaoyou.organizations.selectors_membership import is_banned
-    from xiaoyou.organizations.services.membership import membership_activate
+    from xiaoyou.organizations.services.activation import membership_activate
     from xiaoyou.organizations.services.roles import role_grant
 
     org = invitation.org

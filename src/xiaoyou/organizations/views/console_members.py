@@ -29,6 +29,7 @@ from xiaoyou.core.models import AuditEntry
 from xiaoyou.core.tables import BulkAction, Column, DataTable, Filter
 from xiaoyou.core.templatetags.xiaoyou import masked
 from xiaoyou.organizations import selectors_membership as selectors
+from xiaoyou.organizations import services as member_services
 from xiaoyou.organizations.forms_membership import (
     GroupChoiceForm,
     GroupForm,
@@ -48,7 +49,6 @@ from xiaoyou.organizations.models import (
 )
 from xiaoyou.organizations.services import groups as group_services
 from xiaoyou.organizations.services import importing as import_services
-from xiaoyou.organizations.services import membership as member_services
 from xiaoyou.organizations.services import sms_invites
 
 BULK_LIMIT = 500

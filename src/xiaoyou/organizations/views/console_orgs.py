@@ -53,7 +53,7 @@ from xiaoyou.organizations.services import (
     organization_restore,
     organization_update,
 )
-from xiaoyou.organizations.services.organizations import JoinFormError
+from xiaoyou.organizations.services.join_forms import JoinFormError
 
 STATUS_ACTIVE = "active"
 STATUS_ARCHIVED = "archived"

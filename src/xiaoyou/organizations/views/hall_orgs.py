@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.registry import org_home_sections
 from xiaoyou.organizations import selectors_membership as selectors
+from xiaoyou.organizations import services
 from xiaoyou.organizations.forms_membership import (
     JoinAnswersForm,
     JoinMessageForm,
@@ -34,7 +35,6 @@ from xiaoyou.organizations.models import (
     OrganizationKind,
     Visibility,
 )
-from xiaoyou.organizations.services import membership as services
 
 PAGE_SIZE = 20
 INVITATION_PARAM = "invitation"  # the invitation code on a join link (see hall_invitations)
