@@ -1,6 +1,7 @@
 """Console pages of members (会员管理) of the current organization and its sub-organizations:
-the list (filters, masked phones, bulk actions, Excel export), a member's detail, removal and
-bans, groups, imports and SMS invitations.
+the list (filters, masked phones, bulk actions, Excel export).
+
+A member's detail, groups, imports and SMS invitations are in the console_member_* modules.
 
 Members are looked up through the policy-scoped selectors, so another branch's member is a 404;
 console/urls.py wraps every page in console_required.
@@ -8,13 +9,11 @@ console/urls.py wraps every page in console_required.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,24 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xiaoyou.console.context import current_org
-from xiaoyou.core import excel, policy
+from xiaoyou.core import excel
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.core.models import AuditEntry
 from xiaoyou.core.tables import BulkAction, Column, DataTable, Filter
 from xiaoyou.core.templatetags.xiaoyou import masked
 from xiaoyou.organizations import selectors_membership as selectors
 from xiaoyou.organizations import services as member_services
-from xiaoyou.organizations.forms_membership import (
-    GroupChoiceForm,
-    GroupForm,
-    MemberImportFileForm,
-    MemberImportForm,
-    ReasonForm,
-    SmsInviteForm,
-    answer_rows,
-)
+from xiaoyou.organizations.forms_membership import GroupChoiceForm, ReasonForm, SmsInviteForm
 from xiaoyou.organizations.models import (
-    JoinRequestFile,
     MemberGroup,
     Membership,
     MembershipSource,
@@ -48,11 +37,9 @@ from xiaoyou.organizations.models import (
     Organization,
 )
 from xiaoyou.organizations.services import groups as group_services
-from xiaoyou.organizations.services import importing as import_services
 from xiaoyou.organizations.services import sms_invites
 
 BULK_LIMIT = 500
-REPORT_TTL = 3600  # seconds an import's error report stays downloadable
 JOIN_REVIEW_KIND = member_services.JOIN_REVIEW_KIND
 
 
@@ -61,14 +48,6 @@ def _org(request: HttpRequest) -> Organization:
     if org is None:
         raise PermissionDenied("no organization to work on")
     return org
-
-
-def _member(request: HttpRequest, pk: int) -> Membership:
-    # Another branch's member is "not found": its existence is not told.
-    membership = selectors.members_visible_to(request.user).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    return membership
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -259,297 +238,6 @@ def _bulk_act(
         else:
             messages.success(request, gettext("%(count)d members removed.") % {"count": ended})
     return None
-
-
-# --- One member ------------------------------------------------------------------------------
-
-
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _member(request, pk)
-    return _detail(request, membership)
-
-
-def _detail(
-    request: HttpRequest,
-    membership: Membership,
-    *,
-    remove_form: ReasonForm | None = None,
-    ban_form: ReasonForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    history = list(selectors.membership_history(membership).prefetch_related("files"))
-    entries = AuditEntry.objects.filter(
-        object_type="organizations.membership", object_id=str(membership.pk)
-    ).order_by("-id")[:50]
-    files = (
-        {
-            item.pk: item
-            for item in JoinRequestFile.objects.filter(
-                request__user_id=membership.user_id, request__org_id=membership.org_id
-            )
-        }
-        if membership.user_id
-        else {}
-    )
-    rows = []
-    for label, value, _kind in answer_rows(membership.org.join_form, membership.answers or {}):
-        file_id = value.get("file_id") if isinstance(value, dict) else None
-        rows.append(
-            {
-                "label": label,
-                "value": value.get("name") if isinstance(value, dict) else value,
-                "file_url": reverse("console:member_file", args=[file_id])
-                if file_id in files
-                else "",
-            }
-        )
-    return render(
-        request,
-        "organizations/console/members/detail.html",
-        {
-            "membership": membership,
-            "rows": rows,
-            "history": history,
-            "entries": entries,
-            "remove_form": remove_form or ReasonForm(),
-            "ban_form": ban_form or ReasonForm(),
-            "may_manage": policy.can(request.user, "manage", membership),
-        },
-        status=status,
-    )
-
-
-@require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    return _end(request, pk, ban=False)
-
-
-@require_POST
-def member_ban(request: HttpRequest, pk: int) -> HttpResponse:
-    return _end(request, pk, ban=True)
-
-
-def _end(request: HttpRequest, pk: int, *, ban: bool) -> HttpResponse:
-    membership = _member(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        service = member_services.member_ban if ban else member_services.member_remove
-        try:
-            service(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            form.add_error("reason", error.text())
-        else:
-            if ban:
-                messages.success(
-                    request, gettext("%(name)s was banned.") % {"name": membership.name}
-                )
-            else:
-                messages.success(
-                    request, gettext("%(name)s was removed.") % {"name": membership.name}
-                )
-            return redirect("console:member_detail", pk=membership.pk)
-    return _detail(
-        request,
-        membership,
-        remove_form=None if ban else form,
-        ban_form=form if ban else None,
-        status=400,
-    )
-
-
-def member_file(request: HttpRequest, pk: int) -> FileResponse:
-    """A file attached to a join request: admins of its organization only, as a download."""
-    item = (
-        policy.scoped(JoinRequestFile.objects.select_related("request__org"), request.user, "view")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
-
-
-# --- Groups ----------------------------------------------------------------------------------
-
-
-def member_groups(request: HttpRequest) -> HttpResponse:
-    """分组: the groups of the current organization, with member counts; create one."""
-    org = _org(request)
-    form = GroupForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                group_services.member_group_create(
-                    actor=request.user,
-                    org=org,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                )
-            except ApplicationError as error:
-                form.add_error("name", error.text())
-            else:
-                messages.success(request, gettext("Group created."))
-                return redirect("console:member_groups")
-        status = 400
-    return render(
-        request,
-        "organizations/console/members/groups.html",
-        {"org": org, "groups": selectors.groups_of(org).order_by("name"), "form": form},
-        status=status,
-    )
-
-
-def _group(request: HttpRequest, pk: int) -> MemberGroup:
-    group = (
-        policy.scoped(MemberGroup.objects.select_related("org"), request.user, "manage")
-        .filter(pk=pk)
-        .first()
-    )
-    if group is None:
-        raise Http404
-    return group
-
-
-@require_POST
-def member_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
-    form = GroupForm(request.POST)
-    if form.is_valid():
-        try:
-            group_services.member_group_rename(
-                actor=request.user,
-                group=group,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
-        except ApplicationError as error:
-            messages.error(request, error.text())
-        else:
-            messages.success(request, gettext("Group saved."))
-    else:
-        messages.error(request, gettext("Please give the group a name."))
-    return redirect("console:member_groups")
-
-
-@require_POST
-def member_group_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
-    group_services.member_group_delete(actor=request.user, group=group)
-    messages.success(request, gettext("Group deleted."))
-    return redirect("console:member_groups")
-
-
-# --- Import --------------------------------------------------------------------------------
-
-
-def member_import(request: HttpRequest) -> HttpResponse:
-    """Add people by hand: one person by a form, or many from an .xlsx (all or nothing)."""
-    org = _org(request)
-    one_form = MemberImportForm(request.POST if request.POST.get("mode") == "one" else None)
-    file_form = MemberImportFileForm(
-        request.POST if request.POST.get("mode") == "file" else None,
-        request.FILES if request.POST.get("mode") == "file" else None,
-    )
-    problems: list[import_services.ImportProblem] = []
-    report_url = ""
-    if request.method == "POST":
-        rows: list[import_services.ImportRow] | None = None
-        try:
-            if request.POST.get("mode") == "one" and one_form.is_valid():
-                data = one_form.cleaned_data
-                rows = [import_services.ImportRow(data["name"], data["phone"], data["student_id"])]
-            elif request.POST.get("mode") == "file" and file_form.is_valid():
-                rows = import_services.read_import_workbook(file_form.cleaned_data["file"])
-            if rows is not None:
-                created = import_services.member_import(actor=request.user, org=org, rows=rows)
-                messages.success(
-                    request, gettext("%(count)d people imported.") % {"count": len(created)}
-                )
-                return redirect("console:member_list")
-        except import_services.MemberImportInvalid as error:
-            problems = error.problems
-            if request.POST.get("mode") == "one":
-                for problem in problems:
-                    field = {str(label): key for key, label in import_services.COLUMNS}.get(
-                        problem.column
-                    )
-                    one_form.add_error(field if field in one_form.fields else None, problem.message)
-                problems = []
-            else:
-                token = uuid.uuid4().hex
-                cache.set(
-                    _report_key(request, token),
-                    import_services.import_error_report(problems),
-                    timeout=REPORT_TTL,
-                )
-                report_url = reverse("console:member_import_report", args=[token])
-        except ApplicationError as error:
-            messages.error(request, error.text())
-    return render(
-        request,
-        "organizations/console/members/import.html",
-        {
-            "org": org,
-            "one_form": one_form,
-            "file_form": file_form,
-            "problems": problems,
-            "report_url": report_url,
-        },
-        status=400 if problems or (request.method == "POST" and one_form.errors) else 200,
-    )
-
-
-def _report_key(request: HttpRequest, token: str) -> str:
-    # Keyed by the user: another admin's link finds nothing.
-    return f"member-import-report:{request.user.pk}:{token}"
-
-
-def member_import_template(request: HttpRequest) -> HttpResponse:
-    _org(request)
-    return _download(import_services.import_template(), "members-template.xlsx", excel.XLSX_TYPE)
-
-
-def member_import_report(request: HttpRequest, token: str) -> HttpResponse:
-    data = cache.get(_report_key(request, token))
-    if data is None:
-        raise Http404
-    return _download(data, "import-problems.xlsx", excel.XLSX_TYPE)
-
-
-# --- SMS invitations ---------------------------------------------------------------------------
-
-
-def member_invite(request: HttpRequest) -> HttpResponse:
-    """Invite alumni to join by SMS: numbers typed or pasted, one of the approved templates."""
-    org = _org(request)
-    form = SmsInviteForm(
-        request.POST if request.method == "POST" else None,
-        templates=sms_invites.invite_templates(),
-    )
-    if request.method == "POST" and form.is_valid():
-        recipients = form.recipient_list()
-        if not recipients:
-            form.add_error("recipients", gettext("Enter at least one mobile number."))
-        else:
-            try:
-                result = sms_invites.members_invite_by_sms(
-                    actor=request.user,
-                    org=org,
-                    phones_or_record_ids=recipients,
-                    template=form.cleaned_data["template"],
-                )
-            except ApplicationError as error:
-                form.add_error(None, error.text())
-            else:
-                return _invite_result(request, result)
-    org.refresh_from_db(fields=["sms_balance"])
-    return render(
-        request,
-        "organizations/console/members/invite.html",
-        {"org": org, "form": form, "link": sms_invites.join_link(org)},
-        status=400 if form.errors else 200,
-    )
 
 
 def _invite_result(request: HttpRequest, result: sms_invites.SmsInviteResult) -> HttpResponse:
