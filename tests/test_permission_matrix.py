@@ -503,6 +503,67 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Information campaigns (信息采集, issue 4) -------------------------------------------------
+
+
+def _college_campaign(world: World) -> dict[str, Any]:
+    from xiaoyou.alumni.services.campaigns import campaign_create
+
+    campaign = campaign_create(
+        actor=world.college_admin,
+        org=world.tree.college,
+        title="计算机051",
+        audience={"class_name": "计算机051"},
+        fields=["city"],
+    )
+    return {"pk": campaign.pk}
+
+
+def _college_campaign_id(world: World) -> dict[str, Any]:
+    return {"campaign_id": _college_campaign(world)["pk"]}
+
+
+def _college_unmatched_response(world: World) -> dict[str, Any]:
+    from xiaoyou.alumni.models import CollectionCampaign
+    from xiaoyou.alumni.services.campaign_answers import response_submit
+
+    campaign = CollectionCampaign.objects.get(pk=_college_campaign(world)["pk"])
+    response = response_submit(
+        campaign=campaign,
+        user=None,
+        identity={"name": "无档案", "student_id": "NONE1"},
+        answers={"city": "杭州"},
+    )
+    return {"pk": response.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:alumni_campaign_detail": Case(_college_campaign),
+        "console:alumni_campaign_edit": Case(_college_campaign),
+        "console:alumni_campaign_export": Case(_college_campaign),
+        "console:alumni_campaign_toggle": Case(_college_campaign, method="post"),
+        "console:alumni_campaign_response_link": Case(
+            _college_unmatched_response,
+            method="post",
+            data=lambda world: {"record_id": _college_record(world)["pk"]},
+        ),
+        "console:alumni_campaign_response_new_record": Case(
+            _college_unmatched_response, method="post"
+        ),
+    }
+)
+API_CASES.update(
+    {
+        "GET /api/v1/alumni/campaigns/{campaign_id}": Case(_college_campaign_id),
+        "GET /api/v1/alumni/campaigns/{campaign_id}/responses": Case(_college_campaign_id),
+        "POST /api/v1/alumni/campaigns/{campaign_id}/close": Case(
+            _college_campaign_id, method="post", json=True, data=lambda world: {}
+        ),
+    }
+)
+
+
 def test_every_route_with_an_id_is_in_the_matrix():
     console = console_routes_with_ids()
     api = api_operations_with_ids()

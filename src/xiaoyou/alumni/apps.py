@@ -17,6 +17,7 @@ class AlumniConfig(AppConfig):
         _register_identity_and_duplicates()
         _register_import()
         _register_search()
+        _register_campaigns()
 
 
 def _register_identity_and_duplicates() -> None:
@@ -155,5 +156,34 @@ def _register_search() -> None:
             label=_("Alumni records"),
             search=console_search.global_search,
             order=20,
+        )
+    )
+
+
+def _register_campaigns() -> None:
+    # 信息采集: policy rules, the conflict review kind, the console entry and "My campaigns".
+    from xiaoyou.alumni.services import campaigns
+    from xiaoyou.alumni.views import hall_campaigns
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, Section, console_nav, personal_center_entries
+
+    campaigns.register()
+    console_nav.add(
+        NavEntry(
+            key="alumni_campaigns",
+            label=_("Information campaigns"),
+            url_name="console:alumni_campaigns",
+            icon="list",
+            section=_("Alumni"),
+            order=235,
+            permission=is_console_user,
+        )
+    )
+    personal_center_entries.add(
+        Section(
+            key="alumni_campaigns",
+            label=_("My campaigns"),
+            render=hall_campaigns.campaigns_entry,
+            order=25,
         )
     )

@@ -27,6 +27,7 @@ urlpatterns = [
     path("alumni/import/", include("xiaoyou.alumni.urls_import")),
     path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
     path("alumni/records/", include("xiaoyou.alumni.urls_records")),
+    path("alumni/campaigns/", include("xiaoyou.alumni.urls_campaigns")),
     path("alumni/", include("xiaoyou.alumni.urls_console")),
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("alumni/", hall.placeholder, {"section": "alumni"}, name="alumni"),
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
+    path("c/", include("xiaoyou.alumni.urls_campaign_form")),
 ]
