@@ -503,6 +503,12 @@ CONSOLE_CASES.update(
 )
 
 
+# 校友统计: a chart's Excel export filtered to an organization the admin administers.
+CONSOLE_CASES["console:alumni_stats_export"] = Case(
+    lambda world: {"org": world.tree.college.pk, "chart": "college"}
+)
+
+
 # --- Information campaigns (信息采集, issue 4) -------------------------------------------------
 
 

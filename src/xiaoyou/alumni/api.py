@@ -17,6 +17,9 @@ def _mount_subrouters() -> None:
     from xiaoyou.alumni import api_records
 
     router.add_router("", api_records.router)
+    from xiaoyou.alumni import api_stats
+
+    router.add_router("", api_stats.router)
     from xiaoyou.alumni import api_campaigns
 
     router.add_router("", api_campaigns.router)

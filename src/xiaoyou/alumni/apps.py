@@ -17,6 +17,7 @@ class AlumniConfig(AppConfig):
         _register_identity_and_duplicates()
         _register_import()
         _register_search()
+        _register_stats()
         _register_campaigns()
 
 
@@ -185,5 +186,25 @@ def _register_campaigns() -> None:
             label=_("My campaigns"),
             render=hall_campaigns.campaigns_entry,
             order=25,
+        )
+    )
+
+
+def _register_stats() -> None:
+    # 校友统计: the console page and the nightly coverage snapshot.
+    from xiaoyou.alumni.services import stats
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, console_nav
+
+    stats.register()
+    console_nav.add(
+        NavEntry(
+            key="alumni_stats",
+            label=_("Statistics"),
+            url_name="console:alumni_stats",
+            icon="chart",
+            section=_("Alumni"),
+            order=260,
+            permission=is_console_user,
         )
     )

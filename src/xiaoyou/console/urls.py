@@ -28,6 +28,7 @@ urlpatterns = [
     path("alumni/duplicates/", include("xiaoyou.alumni.urls_dedupe")),
     path("alumni/records/", include("xiaoyou.alumni.urls_records")),
     path("alumni/campaigns/", include("xiaoyou.alumni.urls_campaigns")),
+    path("alumni/stats/", include("xiaoyou.alumni.urls_stats")),
     path("alumni/", include("xiaoyou.alumni.urls_console")),
 ]
 

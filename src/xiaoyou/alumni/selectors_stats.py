@@ -1,0 +1,322 @@
+"""校友统计: the figures of the archive statistics, one GROUP BY query per chart.
+
+Every chart reads `stats_records(user, filters)`: the live records (not deleted, not merged
+away) in the user's scope (the same reach as the search, selectors_search.alumni_scope),
+optionally narrowed to one organization's records and a graduation-year range. A chart is a
+`Chart`: labels and values for ECharts, headers and rows for its Excel sheet. Python only
+folds the groups (departments into colleges, "广东省" and "广东" into one province), never the
+records themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from xiaoyou.alumni.models import (
+    AlumniRecord,
+    DegreeLevel,
+    Department,
+    Gender,
+)
+from xiaoyou.alumni.models.departments import DepartmentKind
+from xiaoyou.alumni.selectors_search import alumni_scope
+from xiaoyou.alumni.stats_regions import CHINA_VALUES, country_name, province_name
+
+TOP = 50  # ranked charts (industry, employer, organizations) keep their first TOP groups
+CHARTS = (
+    "graduation_year",
+    "enrollment_year",
+    "college",
+    "degree",
+    "gender",
+    "province",
+    "country",
+    "industry",
+    "employer",
+    "membership",
+    "coverage",
+)
+CUSTOM_PREFIX = "custom_"
+
+
+@dataclass
+class StatsFilters:
+    org: Any = None  # an Organization: its records (kept by it or filed under its departments)
+    graduation_year_min: int | None = None
+    graduation_year_max: int | None = None
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # bar (years), hbar (ranked), pie, china, world, coverage
+    labels: list[Any] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "labels": self.labels,
+            "values": self.values,
+            "headers": self.headers,
+            "rows": self.rows,
+            **self.extra,
+        }
+
+
+def org_records_q(org: Any) -> Q:
+    """Records of an organization's subtree: kept by it, or filed under a department linked to
+    it (two levels of units below, and units merged into those), as in alumni_scope."""
+    linked = Department.objects.filter(org__path__startswith=org.path).values("pk")
+    units = Department.objects.filter(
+        Q(pk__in=linked)
+        | Q(parent__in=linked)
+        | Q(parent__parent__in=linked)
+        | Q(merged_into__in=linked)
+    ).values("pk")
+    return Q(org__path__startswith=org.path) | Q(department_id__in=units)
+
+
+def stats_records(user: Any, filters: StatsFilters | None = None) -> QuerySet[AlumniRecord]:
+    f = filters or StatsFilters()
+    queryset = alumni_scope(user)
+    if f.org is not None:
+        queryset = queryset.filter(org_records_q(f.org))
+    if f.graduation_year_min:
+        queryset = queryset.filter(graduation_year__gte=f.graduation_year_min)
+    if f.graduation_year_max:
+        queryset = queryset.filter(graduation_year__lte=f.graduation_year_max)
+    return queryset.order_by()
+
+
+def _grouped(queryset: QuerySet[Any], column: str) -> list[tuple[Any, int]]:
+    rows = queryset.values(column).annotate(n=Count("pk")).order_by()
+    return [(row[column], row["n"]) for row in rows]
+
+
+def _ranked(
+    pairs: Counter[Any] | dict[Any, int], limit: int | None = None
+) -> list[tuple[Any, int]]:
+    items = sorted(pairs.items(), key=lambda item: (-item[1], str(item[0])))
+    return items[:limit] if limit else items
+
+
+def _chart(key: str, title: str, kind: str, header: str, pairs: list[tuple[Any, int]]) -> Chart:
+    labels = [label for label, _n in pairs]
+    values = [n for _label, n in pairs]
+    return Chart(
+        key=key,
+        title=title,
+        kind=kind,
+        labels=labels,
+        values=values,
+        headers=[header, _("Alumni")],
+        rows=[[label, n] for label, n in pairs],
+    )
+
+
+def _unknown() -> str:
+    return _("Unknown")
+
+
+def year_chart(records: QuerySet[AlumniRecord], column: str) -> Chart:
+    pairs = sorted((year, n) for year, n in _grouped(records, column) if year)
+    if column == "graduation_year":
+        return _chart(column, _("By year of graduation"), "bar", _("Year of graduation"), pairs)
+    return _chart(column, _("By year of enrollment"), "bar", _("Year of enrollment"), pairs)
+
+
+def _college_of() -> dict[int, tuple[int, str]]:
+    """Each unit -> its college (the unit itself, or the nearest college-or-higher ancestor),
+    following merges to the successor. The department table is small: one query."""
+    units = {
+        row["pk"]: row
+        for row in Department.objects.values("pk", "name", "kind", "parent_id", "merged_into_id")
+    }
+
+    def college(pk: int, depth: int = 0) -> tuple[int, str]:
+        unit = units[pk]
+        if unit["merged_into_id"] in units and depth < 10:
+            return college(unit["merged_into_id"], depth + 1)
+        if unit["kind"] != DepartmentKind.DEPARTMENT or unit["parent_id"] not in units:
+            return pk, unit["name"]
+        return college(unit["parent_id"], depth + 1)
+
+    return {pk: college(pk) for pk in units}
+
+
+def college_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    colleges = _college_of()
+    counts: Counter[str] = Counter()
+    for department_id, n in _grouped(records, "department_id"):
+        name = colleges[department_id][1] if department_id in colleges else _unknown()
+        counts[name] += n
+    return _chart("college", _("By college"), "hbar", _("College"), _ranked(counts))
+
+
+def _choice_chart(
+    records: QuerySet[AlumniRecord], column: str, choices: Any, key: str, title: str, header: str
+) -> Chart:
+    labels = dict(choices)
+    counts: Counter[str] = Counter()
+    for value, n in _grouped(records, column):
+        counts[str(labels.get(value, value)) if value else _unknown()] += n
+    return _chart(key, title, "pie", header, _ranked(counts))
+
+
+def degree_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    return _choice_chart(
+        records, "degree_level", DegreeLevel.choices, "degree", _("By degree"), _("Degree level")
+    )
+
+
+def gender_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    return _choice_chart(records, "gender", Gender.choices, "gender", _("By gender"), _("Gender"))
+
+
+def _text_chart(
+    records: QuerySet[AlumniRecord], column: str, key: str, title: str, header: str
+) -> Chart:
+    rows = (
+        records.exclude(**{column: ""})
+        .values(column)
+        .annotate(n=Count("pk"))
+        .order_by("-n", column)[:TOP]
+    )
+    return _chart(key, title, "hbar", header, [(row[column], row["n"]) for row in rows])
+
+
+def industry_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    return _text_chart(records, "industry", "industry", _("By industry"), _("Industry"))
+
+
+def employer_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    return _text_chart(records, "employer", "employer", _("By employer"), _("Employer"))
+
+
+def _in_china(records: QuerySet[AlumniRecord]) -> QuerySet[AlumniRecord]:
+    return records.filter(country__in=CHINA_VALUES).exclude(province="")
+
+
+def province_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    """Records in China by province, named as china.json names them; unrecognized values are
+    listed in the table only."""
+    counts: Counter[str] = Counter()
+    for value, n in _grouped(_in_china(records), "province"):
+        counts[province_name(value) or value] += n
+    chart = _chart("province", _("By province (China)"), "china", _("Province"), _ranked(counts))
+    return chart
+
+
+def city_chart(records: QuerySet[AlumniRecord], province: str) -> Chart:
+    """One province's records by city (the drill-down of the China map)."""
+    name = province_name(province)
+    in_china = _in_china(records)
+    spellings = [
+        value
+        for value, _n in _grouped(in_china, "province")
+        if name and province_name(value) == name
+    ]
+    pairs = _grouped(in_china.filter(province__in=spellings), "city") if spellings else []
+    counts: Counter[str] = Counter()
+    for city, n in pairs:
+        counts[city or _unknown()] += n
+    chart = _chart("city", _("By city"), "hbar", _("City"), _ranked(counts))
+    chart.extra = {"province": name}
+    return chart
+
+
+def country_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    """Records by country as world.json names them; a province without a country is China."""
+    keyed = records.annotate(
+        country_key=Case(
+            When(Q(country="") & ~Q(province=""), then=Value("中国")),
+            default=F("country"),
+            output_field=CharField(),
+        )
+    )
+    counts: Counter[str] = Counter()
+    for value, n in _grouped(keyed, "country_key"):
+        counts[country_name(value) or _unknown()] += n
+    return _chart(
+        "country", _("By country or region"), "world", _("Country or region"), _ranked(counts)
+    )
+
+
+def membership_chart(records: QuerySet[AlumniRecord]) -> Chart:
+    """Active memberships of the records, by organization."""
+    from xiaoyou.organizations.models import Membership, MembershipStatus
+
+    rows = (
+        Membership.objects.filter(
+            status=MembershipStatus.ACTIVE, alumni_record__in=records.values("pk")
+        )
+        .values("org__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "org__name")[:TOP]
+    )
+    return _chart(
+        "membership",
+        _("By organization membership"),
+        "hbar",
+        _("Organization"),
+        [(row["org__name"], row["n"]) for row in rows],
+    )
+
+
+# --- Dispatch -------------------------------------------------------------------------------
+
+
+def chart_keys() -> list[str]:
+    from xiaoyou.alumni.selectors_stats_custom import choice_fields
+
+    return [*CHARTS, *(CUSTOM_PREFIX + item.key for item in choice_fields())]
+
+
+def stats_chart(
+    user: Any, key: str, filters: StatsFilters | None = None, **options: Any
+) -> Chart | None:
+    """One chart by key (None for an unknown key); `province` for the city drill-down."""
+    from xiaoyou.alumni.selectors_stats_coverage import coverage_chart
+
+    records = stats_records(user, filters)
+    simple = {
+        "graduation_year": lambda: year_chart(records, "graduation_year"),
+        "enrollment_year": lambda: year_chart(records, "enrollment_year"),
+        "college": lambda: college_chart(records),
+        "degree": lambda: degree_chart(records),
+        "gender": lambda: gender_chart(records),
+        "province": lambda: province_chart(records),
+        "country": lambda: country_chart(records),
+        "industry": lambda: industry_chart(records),
+        "employer": lambda: employer_chart(records),
+        "membership": lambda: membership_chart(records),
+        "coverage": lambda: coverage_chart(user, filters),
+        "city": lambda: city_chart(records, options.get("province") or ""),
+    }
+    if key in simple:
+        return simple[key]()
+    if key.startswith(CUSTOM_PREFIX):
+        from xiaoyou.alumni.selectors_stats_custom import choice_fields, custom_chart
+
+        wanted = key.removeprefix(CUSTOM_PREFIX)
+        for custom_field in choice_fields():
+            if custom_field.key == wanted:
+                return custom_chart(records, custom_field)
+    return None
+
+
+def all_charts(user: Any, filters: StatsFilters | None = None) -> list[Chart]:
+    charts = [stats_chart(user, key, filters) for key in chart_keys()]
+    return [chart for chart in charts if chart is not None]

@@ -1,0 +1,226 @@
+/* 校友统计: the charts of the alumni statistics page (ECharts from static/vendor, never a CDN).
+ * Figures come from <script id="alumni-stats-data"> (json_script); map outlines are fetched
+ * from the static URLs in the grid's data attributes. The China map drills down into a
+ * province (its cities, fetched from the page's JSON endpoint); the world map into China.
+ * Every chart saves as PNG (toolbox and the card's PNG button). Instances are exposed as
+ * window.xiaoyouStats.charts[key] for tests and the console. */
+(function () {
+  "use strict";
+  var doc = document;
+  var registered = {};
+  var state = { charts: {}, maps: {} };
+  window.xiaoyouStats = state;
+
+  function css(name, fallback) {
+    var value = getComputedStyle(doc.documentElement).getPropertyValue(name);
+    return (value && value.trim()) || fallback;
+  }
+  function merge(target, source) { Object.keys(source).forEach(function (key) { target[key] = source[key]; }); return target; }
+
+  var AXIS = { axisLine: { lineStyle: { color: "#E5E5E5" } }, axisTick: { show: false }, axisLabel: { color: "#616161" } };
+  var SPLIT = { splitLine: { lineStyle: { color: "#F0F0F0" } } };
+  var PALETTE = ["#C8102E", "#111111", "#9E9E9E", "#E57373", "#424242", "#FFCDD2", "#757575", "#B71C1C", "#BDBDBD", "#EF9A9A"];
+
+  function base(title) {
+    return {
+      color: PALETTE,
+      textStyle: { fontFamily: css("--xy-font", "sans-serif"), color: "#111111" },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      toolbox: { right: 0, top: 0, feature: { saveAsImage: { name: title, pixelRatio: 2, backgroundColor: "#FFFFFF", title: "PNG" } } },
+      animationDuration: 300
+    };
+  }
+
+  function barChart(data, brand) {
+    var many = data.labels.length > 30;
+    return merge(base(data.title), {
+      grid: { left: 8, right: 24, top: 36, bottom: many ? 36 : 8, containLabel: true },
+      xAxis: merge({ type: "category", data: data.labels.map(String) }, AXIS),
+      yAxis: merge(merge({ type: "value", minInterval: 1 }, AXIS), SPLIT),
+      dataZoom: many ? [{ type: "slider", startValue: data.labels.length - 30, height: 18, bottom: 4 }, { type: "inside" }] : [],
+      series: [{ name: data.headers[1], type: "bar", data: data.values, itemStyle: { color: brand }, barMaxWidth: 22 }]
+    });
+  }
+
+  function hbarChart(data, brand, element) {
+    var labels = data.labels.slice(0, 15), values = data.values.slice(0, 15);
+    element.style.height = Math.max(200, labels.length * 32 + 64) + "px";
+    return merge(base(data.title), {
+      xAxis: merge(merge({ type: "value", minInterval: 1 }, AXIS), SPLIT),
+      yAxis: merge({ type: "category", data: labels.slice().reverse().map(String) }, AXIS),
+      series: [{ name: data.headers[1], type: "bar", data: values.slice().reverse(), itemStyle: { color: brand }, barMaxWidth: 20,
+        label: { show: true, position: "right", color: "#616161", fontSize: 11 } }]
+    });
+  }
+
+  function pieChart(data) {
+    return merge(base(data.title), {
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { bottom: 0, type: "scroll", textStyle: { color: "#616161" } },
+      series: [{ name: data.title, type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"],
+        data: data.labels.map(function (label, i) { return { name: String(label), value: data.values[i] }; }),
+        label: { formatter: "{b}\n{d}%", color: "#424242" } }]
+    });
+  }
+
+  function coverageChart(data) {
+    return merge(base(data.title), {
+      legend: { top: 0, left: 0, textStyle: { color: "#616161" } },
+      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      xAxis: merge({ type: "category", data: data.labels }, AXIS),
+      yAxis: merge(merge({ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%", color: "#616161" } }, AXIS), SPLIT),
+      series: data.series.map(function (item) {
+        return { name: item.name, type: "line", data: item.values, symbolSize: 6, showSymbol: data.labels.length < 60 };
+      })
+    });
+  }
+
+  // --- Maps --------------------------------------------------------------------------------
+
+  function loadMap(name, url) {
+    if (registered[name]) return Promise.resolve(name);
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("map " + url + ": " + response.status);
+      return response.json();
+    }).then(function (geo) {
+      window.echarts.registerMap(name, geo);
+      registered[name] = geo;
+      return name;
+    });
+  }
+
+  function stripPlace(name) {
+    return String(name || "").replace(/(特别行政区|自治区|自治州|自治县|地区|盟|市|省|县|区)$/, "");
+  }
+
+  // Record values ("广州", "广州市") onto the outline's feature names ("广州市").
+  function matchFeatures(geo, labels, values) {
+    var names = geo.features.map(function (feature) { return feature.properties.name; });
+    var totals = {};
+    labels.forEach(function (label, i) {
+      var wanted = stripPlace(label), hit = null;
+      names.forEach(function (name) {
+        if (hit) return;
+        var short = stripPlace(name);
+        if (name === label || short === wanted || (wanted.length >= 2 && name.indexOf(wanted) === 0)) hit = name;
+      });
+      var key = hit || String(label);
+      totals[key] = (totals[key] || 0) + values[i];
+    });
+    return Object.keys(totals).map(function (name) { return { name: name, value: totals[name] }; });
+  }
+
+  function mapOption(mapName, items, title, brand) {
+    var max = items.reduce(function (m, item) { return Math.max(m, item.value); }, 1);
+    return merge(base(title), {
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value || 0); } },
+      visualMap: { min: 0, max: max, left: 0, bottom: 0, calculable: true, itemHeight: 100,
+        inRange: { color: ["#FFEBEE", brand] }, textStyle: { color: "#616161" } },
+      series: [{ name: title, type: "map", map: mapName, roam: true, data: items, selectedMode: false,
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#111111" } },
+        itemStyle: { areaColor: "#F5F5F5", borderColor: "#BDBDBD" } }]
+    });
+  }
+
+  function Drill(element, chart, data, ctx) {
+    this.element = element; this.chart = chart; this.data = data; this.ctx = ctx;
+    this.level = data.kind; // world, china, or a province name
+    this.card = element.closest("[data-stats]");
+  }
+  Drill.prototype.show = function (level) {
+    var self = this, ctx = this.ctx, payload = ctx.payload;
+    var back = this.card.querySelector("[data-map-back]");
+    if (level === "world") {
+      return loadMap("world", ctx.urls.world).then(function () {
+        self.level = "world";
+        var items = payload.country.labels.map(function (label, i) { return { name: label, value: payload.country.values[i] }; });
+        self.chart.setOption(mapOption("world", items, payload.country.title, ctx.brand), true);
+      });
+    }
+    if (level === "china") {
+      return loadMap("china", ctx.urls.china).then(function () {
+        self.level = "china";
+        if (back) back.hidden = self.data.kind === "china";
+        var province = payload.province || { labels: [], values: [], title: "" };
+        var items = matchFeatures(registered.china, province.labels, province.values);
+        self.chart.setOption(mapOption("china", items, province.title, ctx.brand), true);
+      });
+    }
+    var file = ctx.provinces[level];
+    if (!file) return Promise.resolve();
+    var query = ctx.query + "&chart=city&province=" + encodeURIComponent(level);
+    return Promise.all([
+      loadMap(level, ctx.urls.province.replace("__FILE__", file)),
+      fetch(ctx.urls.data + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
+    ]).then(function (results) {
+      var cities = results[1];
+      self.level = level;
+      if (back) back.hidden = false;
+      self.chart.setOption(mapOption(level, matchFeatures(registered[level], cities.labels, cities.values), level + " · " + cities.title, ctx.brand), true);
+    });
+  };
+  Drill.prototype.click = function (name) {
+    if (this.level === "world" && name === "China") return this.show("china");
+    if (this.level === "china" && this.ctx.provinces[name]) return this.show(name);
+    return Promise.resolve();
+  };
+
+  // --- Page ---------------------------------------------------------------------------------
+
+  function savePng(chart, filename) {
+    var link = doc.createElement("a");
+    link.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#FFFFFF" });
+    link.download = (filename || "chart") + ".png";
+    doc.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function init() {
+    var source = doc.getElementById("alumni-stats-data");
+    var grid = doc.querySelector(".alumni-stats-grid");
+    if (!source || !grid || !window.echarts) return;
+    var ctx = {
+      payload: JSON.parse(source.textContent),
+      provinces: JSON.parse(doc.getElementById("alumni-stats-provinces").textContent),
+      brand: css("--xy-brand", "#C8102E"),
+      query: grid.dataset.query || "",
+      urls: { china: grid.dataset.chinaMap, world: grid.dataset.worldMap, province: grid.dataset.provinceMap, data: grid.dataset.endpoint }
+    };
+    Array.prototype.forEach.call(grid.querySelectorAll("[data-chart]"), function (element) {
+      var key = element.dataset.chart, data = ctx.payload[key];
+      if (!data) return;
+      var chart = window.echarts.init(element, null, { renderer: "canvas" });
+      state.charts[key] = chart;
+      if (data.kind === "china" || data.kind === "world") {
+        var drill = new Drill(element, chart, data, ctx);
+        state.maps[key] = drill;
+        chart.showLoading({ text: "", color: ctx.brand });
+        drill.show(data.kind).then(function () { chart.hideLoading(); element.dataset.ready = "true"; })
+          .catch(function (error) { chart.hideLoading(); element.dataset.ready = "error"; window.console.error(error); });
+        chart.on("click", function (params) { drill.click(params.name); });
+        var back = element.closest("[data-stats]").querySelector("[data-map-back]");
+        if (back) back.addEventListener("click", function () { drill.show("china"); });
+        return;
+      }
+      var option = data.kind === "bar" ? barChart(data, ctx.brand)
+        : data.kind === "pie" ? pieChart(data)
+        : data.kind === "coverage" ? coverageChart(data)
+        : hbarChart(data, ctx.brand, element);
+      chart.setOption(option);
+      chart.resize();
+      element.dataset.ready = "true";
+    });
+    Array.prototype.forEach.call(grid.querySelectorAll("[data-png]"), function (button) {
+      button.addEventListener("click", function () {
+        var chart = state.charts[button.dataset.png];
+        if (chart) savePng(chart, button.dataset.filename);
+      });
+    });
+    window.addEventListener("resize", function () { Object.keys(state.charts).forEach(function (key) { state.charts[key].resize(); }); });
+  }
+
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init); else init();
+})();
