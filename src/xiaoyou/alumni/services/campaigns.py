@@ -90,7 +90,11 @@ def _new_code() -> str:
 
 
 def _clean_fields(fields: Iterable[str]) -> list[str]:
-    result = [f for f in dict.fromkeys(fields) if f in ASKABLE_FIELDS or f.startswith("custom:")]
+    """The askable record fields and the active custom fields, in the order given."""
+    from xiaoyou.alumni.custom_fields import active_custom_fields
+
+    custom = {f"custom:{key}" for key in active_custom_fields().values_list("key", flat=True)}
+    result = [f for f in dict.fromkeys(fields) if f in ASKABLE_FIELDS or f in custom]
     if not result:
         raise ApplicationError("campaign_no_fields")
     return result

@@ -135,6 +135,17 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         responses = responses.filter(status=status)
     page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
     progress = campaign_progress(campaign)
+    labels = {field: field_label(field) for field in campaign.fields}
+    rows = [
+        (
+            response,
+            [
+                (labels.get(field, field), value)
+                for field, value in (response.conflicts or {}).items()
+            ],
+        )
+        for response in page
+    ]
     return render(
         request,
         "alumni/console/campaigns/detail.html",
@@ -149,7 +160,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "status": status,
             "page": page,
-            "field_labels": [field_label(field) for field in campaign.fields],
+            "rows": rows,
+            "field_labels": list(labels.values()),
             "liaisons": list(campaign.liaisons.all()),
             "may_change": policy.can(request.user, "change", campaign),
         },
