@@ -129,9 +129,21 @@
     this.level = data.kind; // world, china, or a province name
     this.card = element.closest("[data-stats]");
   }
+  // The card's Excel link follows the map: a province's cities once drilled into.
+  Drill.prototype.exportFor = function (province) {
+    var link = this.card.querySelector("[data-export]");
+    if (!link) return;
+    if (!link.dataset.base) link.dataset.base = link.getAttribute("href");
+    if (!province) { link.setAttribute("href", link.dataset.base); return; }
+    var url = new URL(link.dataset.base, window.location.href);
+    url.pathname = url.pathname.replace(/\/[\w-]+\.xlsx$/, "/city.xlsx");
+    url.searchParams.set("province", province);
+    link.setAttribute("href", url.pathname + url.search);
+  };
   Drill.prototype.show = function (level) {
     var self = this, ctx = this.ctx, payload = ctx.payload;
     var back = this.card.querySelector("[data-map-back]");
+    if (this.data.kind === "china") this.exportFor(level === "china" ? "" : level);
     if (level === "world") {
       return loadMap("world", ctx.urls.world).then(function () {
         self.level = "world";
