@@ -262,3 +262,22 @@ def test_api_returns_scoped_charts(client, school, college_admin, outsider):
 
     client.force_login(outsider)
     assert client.get("/api/v1/alumni/stats").status_code == 403
+
+
+def test_college_admin_page_defaults_to_their_organization(client, school, org_tree, college_admin):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    CoverageSnapshot.objects.create(org=org_tree.college, day=yesterday, total=2, verified=1)
+    _console(client, college_admin)
+    response = client.get(reverse("console:alumni_stats"))
+    assert response.status_code == 200
+    payload = response.context["payload"]
+    assert payload["coverage"]["labels"][0] == yesterday.isoformat()
+    assert payload["coverage"]["today"]["total"] == 3
+    assert dict(zip(payload["college"]["labels"], payload["college"]["values"], strict=True)) == {
+        "计算机学院": 3
+    }
+    assert 'value="0"' not in response.content.decode()  # no "whole archive" choice
+    assert (
+        client.get(reverse("console:alumni_stats"), {"org": org_tree.regional.pk}).status_code
+        == 404
+    )
