@@ -7,6 +7,7 @@ recognized first. Names written in Latin letters are lower-cased without spaces.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from pypinyin import lazy_pinyin
@@ -126,6 +127,7 @@ def syllables(name: str) -> list[str]:
     return head + tail
 
 
+@functools.lru_cache(maxsize=131072)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, e.g. 张三丰 -> ("zhangsanfeng", "zsf")."""
     if not any(_is_han(ch) for ch in normalize_name(name)):

@@ -33,8 +33,7 @@ class Sheet:
     kind: str  # xlsx | xls | csv
     encoding: str = ""
     estimated_rows: int | None = None
-    # The read-only workbook, loaded once: loading may parse the whole sheet XML when the
-    # file has no <dimension> (files written by streaming writers), so it is never repeated.
+    # The xlsx package (shared strings and styles read once), kept open between passes.
     workbook: Any = None
 
     def rows(self) -> Iterator[list[Any]]:
@@ -98,18 +97,17 @@ def open_sheet(path: str | Path, file_name: str = "") -> Sheet:
 
 
 def _xlsx_open(sheet: Sheet) -> None:
-    from openpyxl import load_workbook
+    from xiaoyou.alumni.importing.xlsx import XlsxBook
 
-    # read_only streams the sheet XML; data_only gives formulas' cached values, never formulas.
-    sheet.workbook = load_workbook(sheet.path, read_only=True, data_only=True)
-    sheet.estimated_rows = sheet.workbook.worksheets[0].max_row
+    # Formulas give their cached values, never formulas (see importing/xlsx.py).
+    sheet.workbook = XlsxBook(sheet.path)
+    sheet.estimated_rows = sheet.workbook.estimate_rows()
 
 
 def _xlsx_rows(sheet: Sheet) -> Iterator[list[Any]]:
     if sheet.workbook is None:
         _xlsx_open(sheet)
-    for row in sheet.workbook.worksheets[0].iter_rows(values_only=True):
-        yield list(row)
+    yield from sheet.workbook.rows()
 
 
 # --- xls -----------------------------------------------------------------------------------

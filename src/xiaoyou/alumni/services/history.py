@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from xiaoyou.alumni.models import AlumniRecord, ImportBatch, RecordChange
 from xiaoyou.core.audit import to_json_value
 
@@ -34,7 +36,7 @@ def history_write(
     source: str,
     actor: Any | None = None,
     batch: ImportBatch | None = None,
-) -> list[RecordChange]:
+) -> int:
     """Writes one history row per changed field ({field: (old, new)}); unchanged pairs skipped."""
     return history_write_bulk(
         [Change(record.pk, field, old, new) for field, (old, new) in changes.items()],
@@ -50,20 +52,27 @@ def history_write_bulk(
     source: str,
     actor: Any | None = None,
     batch: ImportBatch | None = None,
-    batch_size: int = 2000,
-) -> list[RecordChange]:
-    """Writes many history rows with bulk_create (imports write thousands per second)."""
+) -> int:
+    """Writes many history rows with one prepared INSERT (imports write thousands per second);
+    returns how many were written."""
+    from xiaoyou.alumni.importing.fastinsert import Inserter
+
+    now = timezone.now()
+    actor_id = getattr(actor, "pk", None) or None
+    batch_id = batch.pk if batch is not None else None
     rows = [
-        RecordChange(
-            record_id=change.record_id,
-            field=change.field,
-            old_value=_value(change.field, change.old),
-            new_value=_value(change.field, change.new),
-            source=source,
-            actor=actor if getattr(actor, "pk", None) else None,
-            batch=batch,
-        )
+        {
+            "record_id": change.record_id,
+            "field": change.field,
+            "old_value": _value(change.field, change.old),
+            "new_value": _value(change.field, change.new),
+            "source": source,
+            "actor_id": actor_id,
+            "batch_id": batch_id,
+            "created_at": now,
+        }
         for change in changes
         if change.old != change.new
     ]
-    return RecordChange.objects.bulk_create(rows, batch_size=batch_size)
+    Inserter(RecordChange).insert(rows, returning=False)
+    return len(rows)
