@@ -200,7 +200,7 @@ def _register_stats() -> None:
     console_nav.add(
         NavEntry(
             key="alumni_stats",
-            label=_("Statistics"),
+            label=_("Alumni statistics"),
             url_name="console:alumni_stats",
             icon="chart",
             section=_("Alumni"),
