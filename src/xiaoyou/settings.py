@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiaoyou.accounts",
     "xiaoyou.organizations",
     "xiaoyou.alumni",
+    "xiaoyou.community",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
@@ -219,6 +220,8 @@ LOGIN_REDIRECT_URL = "hall:home"
 LOGOUT_REDIRECT_URL = "hall:home"
 # Console sessions end after this many idle seconds.
 CONSOLE_IDLE_TIMEOUT = env_int("CONSOLE_IDLE_TIMEOUT", 30 * 60)
+# Alumni statistics (校友统计): how long a chart's figures are served from the cache.
+ALUMNI_STATS_CACHE_SECONDS = env_int("ALUMNI_STATS_CACHE_SECONDS", 10 * 60)
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

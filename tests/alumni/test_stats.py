@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,6 +25,14 @@ from xiaoyou.alumni.services.stats import coverage_snapshots_take
 from xiaoyou.alumni.stats_regions import country_name, province_name
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The statistics cache (locmem in tests) must not carry figures from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.mark.parametrize(
@@ -270,14 +279,135 @@ def test_college_admin_page_defaults_to_their_organization(client, school, org_t
     _console(client, college_admin)
     response = client.get(reverse("console:alumni_stats"))
     assert response.status_code == 200
-    payload = response.context["payload"]
-    assert payload["coverage"]["labels"][0] == yesterday.isoformat()
-    assert payload["coverage"]["today"]["total"] == 3
-    assert dict(zip(payload["college"]["labels"], payload["college"]["values"], strict=True)) == {
-        "计算机学院": 3
-    }
     assert 'value="0"' not in response.content.decode()  # no "whole archive" choice
+    assert 'data-chart="college"' in response.content.decode()
+    data = reverse("console:alumni_stats_data")
+    coverage = client.get(data, {"chart": "coverage"}).json()
+    assert coverage["labels"][0] == yesterday.isoformat()
+    assert coverage["today"]["total"] == 3
+    college = client.get(data, {"chart": "college"}).json()
+    assert dict(zip(college["labels"], college["values"], strict=True)) == {"计算机学院": 3}
     assert (
         client.get(reverse("console:alumni_stats"), {"org": org_tree.regional.pk}).status_code
         == 404
     )
+
+
+# --- Speed: scope without joins, the cache, refresh, municipalities ---------------------------
+
+
+def test_stats_scope_equals_the_search_scope(school, org_tree, platform_admin, college_admin):
+    from xiaoyou.alumni.selectors_search import alumni_scope
+    from xiaoyou.alumni.selectors_stats import stats_records
+
+    for user in (platform_admin, college_admin):
+        assert set(stats_records(user).values_list("pk", flat=True)) == set(
+            alumni_scope(user).values_list("pk", flat=True)
+        )
+    # The whole archive needs no join: the scope is the live-record condition only.
+    sql = str(stats_records(platform_admin).values("gender").query).upper()
+    assert "JOIN" not in sql
+    sql = str(stats_records(college_admin, StatsFilters(org=org_tree.college)).query).upper()
+    assert "JOIN" not in sql
+
+
+def test_cache_hit_returns_the_same_figures_without_a_query(
+    school, platform_admin, college_admin, django_assert_num_queries
+):
+    from xiaoyou.alumni.selectors_stats_cache import cached_chart
+
+    for user in (platform_admin, college_admin):
+        first = cached_chart(user, "college")
+        assert first.extra["cached"] is False and first.extra["as_of"]
+        with django_assert_num_queries(0):
+            again = cached_chart(user, "college")
+        assert (again.labels, again.values, again.rows) == (first.labels, first.values, first.rows)
+        assert again.extra["cached"] is True
+        assert again.extra["as_of"] == first.extra["as_of"]
+
+
+def test_refresh_recomputes_the_cached_figures(school, org_tree, platform_admin):
+    from xiaoyou.alumni.selectors_stats_cache import cached_chart
+
+    before = cached_chart(platform_admin, "graduation_year")
+    AlumniRecordFactory(org=org_tree.root, graduation_year=2030)
+    assert cached_chart(platform_admin, "graduation_year").labels == before.labels
+    fresh = cached_chart(platform_admin, "graduation_year", refresh=True)
+    assert fresh.labels == [2010, 2012, 2014, 2030]
+    assert fresh.extra["cached"] is False and fresh.extra["as_of"] >= before.extra["as_of"]
+    assert cached_chart(platform_admin, "graduation_year").labels == fresh.labels
+
+
+def test_cache_key_separates_scopes_filters_and_charts(
+    school, org_tree, platform_admin, college_admin
+):
+    from xiaoyou.alumni.selectors_stats_cache import cache_key, cached_chart
+
+    whole = cached_chart(platform_admin, "college")
+    assert _pairs(whole) == {"计算机学院": 3, "经济学院": 2}
+    # Cached for the platform first, the college admin still gets only their college.
+    assert _pairs(cached_chart(college_admin, "college")) == {"计算机学院": 3}
+    keys = {
+        cache_key(platform_admin, "college"),
+        cache_key(college_admin, "college"),
+        cache_key(platform_admin, "college", StatsFilters(org=org_tree.college)),
+        cache_key(platform_admin, "college", StatsFilters(graduation_year_min=2011)),
+        cache_key(platform_admin, "gender"),
+        cache_key(platform_admin, "city", province="广东"),
+        cache_key(platform_admin, "city", province="北京"),
+    }
+    assert len(keys) == 7
+    econ = cached_chart(platform_admin, "college", StatsFilters(org=org_tree.other_college))
+    assert _pairs(econ) == {"经济学院": 2}
+
+
+def test_data_endpoint_serves_as_of_and_rate_limits_refresh(
+    client, school, org_tree, platform_admin
+):
+    _console(client, platform_admin)
+    url = reverse("console:alumni_stats_data")
+    first = client.get(url, {"chart": "gender", "org": 0}).json()
+    assert first["cached"] is False and first["as_of"]
+    assert client.get(url, {"chart": "gender", "org": 0}).json()["cached"] is True
+    AlumniRecordFactory(org=org_tree.root, gender="female")
+    refreshed = [
+        client.get(url, {"chart": "gender", "org": 0, "refresh": "1"}).json() for _ in range(4)
+    ]
+    assert [item["cached"] for item in refreshed] == [False, False, False, True]
+    assert refreshed[-1]["throttled"] is True
+    assert _pairs_of(refreshed[0])[gettext("Female")] == 2
+    assert _pairs_of(refreshed[-1]) == _pairs_of(refreshed[0])
+
+
+def _pairs_of(data):
+    return dict(zip(data["labels"], data["values"], strict=True))
+
+
+def test_page_shell_reads_no_record(client, school, platform_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _console(client, platform_admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("console:alumni_stats"))
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "alumni_alumnirecord" in q["sql"]]
+    body = response.content.decode()
+    assert "data-stats-refresh" in body and "data-as-of" in body
+
+
+def test_municipality_drill_down_keeps_records_naming_only_the_city(
+    school, org_tree, platform_admin
+):
+    root = org_tree.root
+    AlumniRecordFactory(org=root, province="北京市", city="海淀区")
+    AlumniRecordFactory(org=root, province="北京", city="北京市")
+    AlumniRecordFactory(org=root, province="北京", city="")
+    cities = stats_chart(platform_admin, "city", province="北京")
+    # school["c"] (city 北京) and the two above without a district: one row named 北京.
+    assert _pairs(cities) == {"北京": 3, "海淀区": 1}
+    assert cities.extra["municipality"] is True
+    assert (cities.extra["total"], cities.extra["unplaced"]) == (4, 3)
+    assert "4" in cities.extra["note"]
+    assert _pairs(stats_chart(platform_admin, "province"))["北京"] == 4
+    assert "municipality" not in stats_chart(platform_admin, "city", province="广东").extra

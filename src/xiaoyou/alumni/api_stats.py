@@ -2,7 +2,8 @@
 
 The same selectors as the console page and the same scope: staff see the records they may see
 as console users (platform admins the whole archive), optionally narrowed to an organization
-they administer and a graduation-year range. Without `chart`, every chart is returned.
+they administer and a graduation-year range. Without `chart`, every chart is returned. Figures
+come from the statistics cache (up to ALUMNI_STATS_CACHE_SECONDS old; `as_of` tells when).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from xiaoyou.alumni.selectors_stats import StatsFilters, all_charts, stats_chart
+from xiaoyou.alumni.selectors_stats import StatsFilters, chart_keys
+from xiaoyou.alumni.selectors_stats_cache import cached_chart
 from xiaoyou.console.context import is_console_user
 from xiaoyou.organizations.selectors import administered_organizations
 
@@ -45,6 +47,8 @@ class ChartOut(Schema):
     province: str | None = None
     series: list[dict[str, Any]] | None = None
     today: dict[str, int] | None = None
+    note: str | None = None
+    as_of: str | None = Field(None, description="When the figures were computed (ISO time)")
 
 
 class StatsOut(Schema):
@@ -67,8 +71,9 @@ def alumni_stats(request: HttpRequest, params: Query[StatsParams]) -> Any:
         graduation_year_max=params.graduation_year_max,
     )
     if not params.chart:
-        return {"charts": [chart.as_dict() for chart in all_charts(user, filters)]}
-    chart = stats_chart(user, params.chart, filters, province=params.province)
+        charts = [cached_chart(user, key, filters) for key in chart_keys()]
+        return {"charts": [chart.as_dict() for chart in charts if chart is not None]}
+    chart = cached_chart(user, params.chart, filters, province=params.province)
     if chart is None:
         raise Http404("unknown chart")
     return {"charts": [chart.as_dict()]}

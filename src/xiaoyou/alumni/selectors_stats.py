@@ -25,7 +25,12 @@ from xiaoyou.alumni.models import (
 )
 from xiaoyou.alumni.models.departments import DepartmentKind
 from xiaoyou.alumni.selectors_search import alumni_scope
-from xiaoyou.alumni.stats_regions import CHINA_VALUES, country_name, province_name
+from xiaoyou.alumni.stats_regions import (
+    CHINA_VALUES,
+    MUNICIPALITIES,
+    country_name,
+    province_name,
+)
 
 TOP = 50  # ranked charts (industry, employer, organizations) keep their first TOP groups
 CHARTS = (
@@ -75,22 +80,88 @@ class Chart:
         }
 
 
+def _subtree_ids(paths: list[str]) -> tuple[list[int], list[int]]:
+    """Organizations under `paths` and the units (departments) that count for them: linked to
+    one of them, two levels of units below those, and units merged into those. Both tables are
+    small, so the ids are read first and the record queries need no join (as alumni_scope)."""
+    from xiaoyou.organizations.models import Organization
+
+    if not paths:
+        return [], []
+    by_path = Q()
+    for path in paths:
+        by_path |= Q(path__startswith=path)
+    org_ids = list(Organization.objects.filter(by_path).values_list("pk", flat=True))
+    linked = set(Department.objects.filter(org_id__in=org_ids).values_list("pk", flat=True))
+    units = {
+        row["pk"]
+        for row in Department.objects.values(
+            "pk", "parent_id", "parent__parent_id", "merged_into_id"
+        )
+        if row["pk"] in linked
+        or row["parent_id"] in linked
+        or row["parent__parent_id"] in linked
+        or row["merged_into_id"] in linked
+    }
+    return sorted(org_ids), sorted(units)
+
+
+def _ids_q(ids: tuple[list[int], list[int]]) -> Q:
+    org_ids, unit_ids = ids
+    if not org_ids and not unit_ids:
+        return Q(pk__in=[])
+    if not unit_ids:
+        return Q(org_id__in=org_ids)
+    if not org_ids:
+        return Q(department_id__in=unit_ids)
+    return Q(org_id__in=org_ids) | Q(department_id__in=unit_ids)
+
+
 def org_records_q(org: Any) -> Q:
     """Records of an organization's subtree: kept by it, or filed under a department linked to
     it (two levels of units below, and units merged into those), as in alumni_scope."""
-    linked = Department.objects.filter(org__path__startswith=org.path).values("pk")
-    units = Department.objects.filter(
-        Q(pk__in=linked)
-        | Q(parent__in=linked)
-        | Q(parent__parent__in=linked)
-        | Q(merged_into__in=linked)
-    ).values("pk")
-    return Q(org__path__startswith=org.path) | Q(department_id__in=units)
+    return _ids_q(_subtree_ids([org.path]))
+
+
+def scope_paths(user: Any) -> list[str] | None:
+    """The organization paths that make `user`'s statistics scope; None for every record
+    (platform admins). Two users with the same paths see the same records (the cache key)."""
+    from xiaoyou.core import policy
+    from xiaoyou.organizations.selectors import _minimal_paths, role_paths
+
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    rule = policy.rule_for(AlumniRecord, "view")
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not rule.min_role:
+        return None
+    return _minimal_paths(role_paths(user, rule.min_role))
+
+
+def _live() -> QuerySet[AlumniRecord]:
+    return AlumniRecord.objects.filter(deleted_at__isnull=True, merged_into__isnull=True)
 
 
 def stats_records(user: Any, filters: StatsFilters | None = None) -> QuerySet[AlumniRecord]:
+    """The live records of `user`'s scope (alumni_scope's reach), narrowed by the filters.
+
+    The scope and the organization filter are resolved to organization and department ids
+    first (small tables), so every chart is one scan of the records with no join; the whole
+    archive (platform admins, no organization) has no scope condition at all."""
+    from xiaoyou.core import policy
+
     f = filters or StatsFilters()
-    queryset = alumni_scope(user)
+    paths = scope_paths(user)
+    rule = policy.rule_for(AlumniRecord, "view")
+    if not getattr(user, "is_authenticated", False):
+        queryset = alumni_scope(user)
+    elif paths is None:
+        queryset = _live()
+    elif rule.org_field == "org":
+        queryset = _live().filter(_ids_q(_subtree_ids(paths)))
+    else:  # a rule this module does not know how to resolve: the search's own scope
+        queryset = alumni_scope(user)
     if f.org is not None:
         queryset = queryset.filter(org_records_q(f.org))
     if f.graduation_year_min:
@@ -220,20 +291,39 @@ def province_chart(records: QuerySet[AlumniRecord]) -> Chart:
 
 
 def city_chart(records: QuerySet[AlumniRecord], province: str) -> Chart:
-    """One province's records by city (the drill-down of the China map)."""
+    """One province's records by city (the drill-down of the China map): one GROUP BY
+    (province, city) over the records in China, folded onto the province's spellings.
+
+    Municipalities and SARs (北京, 上海, 天津, 重庆, 香港, 澳门) are drawn by district: records
+    whose city is the municipality itself (or empty) match no district, so they are one row
+    named after the municipality and the chart carries the municipality's total and a note."""
     name = province_name(province)
-    in_china = _in_china(records)
-    spellings = [
-        value
-        for value, _n in _grouped(in_china, "province")
-        if name and province_name(value) == name
-    ]
-    pairs = _grouped(in_china.filter(province__in=spellings), "city") if spellings else []
     counts: Counter[str] = Counter()
-    for city, n in pairs:
-        counts[city or _unknown()] += n
+    if name:
+        for row in _in_china(records).values("province", "city").annotate(n=Count("pk")).order_by():
+            if province_name(row["province"]) == name:
+                counts[row["city"] or _unknown()] += row["n"]
+    extra: dict[str, Any] = {"province": name}
+    if name in MUNICIPALITIES:
+        whole: Counter[str] = Counter()
+        for city, n in counts.items():
+            is_whole = city == _unknown() or province_name(city) == name
+            whole[name if is_whole else city] += n
+        counts = whole
+        total = sum(counts.values())
+        unplaced = counts.get(name, 0)
+        extra.update(
+            municipality=True,
+            total=total,
+            unplaced=unplaced,
+            note=_(
+                "%(name)s: %(total)s alumni in all; %(unplaced)s give only the city, "
+                "not the district, and are listed in the table."
+            )
+            % {"name": name, "total": total, "unplaced": unplaced},
+        )
     chart = _chart("city", _("By city"), "hbar", _("City"), _ranked(counts))
-    chart.extra = {"province": name}
+    chart.extra = extra
     return chart
 
 
@@ -282,6 +372,35 @@ def chart_keys() -> list[str]:
     from xiaoyou.alumni.selectors_stats_custom import choice_fields
 
     return [*CHARTS, *(CUSTOM_PREFIX + item.key for item in choice_fields())]
+
+
+def chart_specs() -> list[dict[str, str]]:
+    """Key, title and kind of every chart, without reading a record: the page's shell."""
+    from xiaoyou.alumni.models.custom_fields import CustomFieldType
+    from xiaoyou.alumni.selectors_stats_custom import choice_fields
+
+    specs = [
+        ("graduation_year", _("By year of graduation"), "bar"),
+        ("enrollment_year", _("By year of enrollment"), "bar"),
+        ("college", _("By college"), "hbar"),
+        ("degree", _("By degree"), "pie"),
+        ("gender", _("By gender"), "pie"),
+        ("province", _("By province (China)"), "china"),
+        ("country", _("By country or region"), "world"),
+        ("industry", _("By industry"), "hbar"),
+        ("employer", _("By employer"), "hbar"),
+        ("membership", _("By organization membership"), "hbar"),
+        ("coverage", _("Coverage over time"), "coverage"),
+    ]
+    specs += [
+        (
+            CUSTOM_PREFIX + item.key,
+            item.label,
+            "pie" if item.type == CustomFieldType.CHOICE else "hbar",
+        )
+        for item in choice_fields()
+    ]
+    return [{"key": key, "title": str(title), "kind": kind} for key, title, kind in specs]
 
 
 def stats_chart(

@@ -28,24 +28,26 @@ def _custom_value_counts(records: QuerySet[AlumniRecord], key: str) -> list[tupl
     """Counts of each value of custom_data[key], a list's items counted one by one."""
     # `inner` is Django's own SQL of the scoped queryset (values are parameters); the key is
     # a parameter too (a SlugField on SQLite's JSON path, quoted).
-    inner, params = records.values("pk").query.sql_with_params()
-    table = AlumniRecord._meta.db_table
+    # The scoped records are a derived table (one scan, no `id IN (...)` semi-join), and only
+    # the records holding the key are expanded.
+    inner, params = records.values("custom_data").query.sql_with_params()
     if connection.vendor == "postgresql":
         sql = (
-            f'SELECT v.value, COUNT(*) FROM "{table}" r CROSS JOIN LATERAL '  # noqa: S608
+            "SELECT v.value, COUNT(*) FROM ("  # noqa: S608
+            f"{inner}) r CROSS JOIN LATERAL "
             "jsonb_array_elements_text(CASE jsonb_typeof(r.custom_data -> %s) "
             "WHEN 'array' THEN r.custom_data -> %s WHEN 'string' THEN "
             "jsonb_build_array(r.custom_data -> %s) ELSE '[]'::jsonb END) AS v(value) "
-            f"WHERE r.id IN ({inner}) GROUP BY v.value"
+            "GROUP BY v.value"
         )
-        args: tuple[Any, ...] = (key, key, key, *params)
+        args: tuple[Any, ...] = (*params, key, key, key)
     else:
         path = '$."' + key.replace('"', "") + '"'
         sql = (
-            f'SELECT j.value, COUNT(*) FROM "{table}" r, json_each(r.custom_data, %s) j '  # noqa: S608
-            f"WHERE r.id IN ({inner}) AND j.type = 'text' GROUP BY j.value"
+            f"SELECT j.value, COUNT(*) FROM ({inner}) r, "  # noqa: S608
+            "json_each(r.custom_data, %s) j WHERE j.type = 'text' GROUP BY j.value"
         )
-        args = (path, *params)
+        args = (*params, path)
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [(str(value), int(n)) for value, n in cursor.fetchall() if value not in (None, "")]

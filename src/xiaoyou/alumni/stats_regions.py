@@ -46,6 +46,10 @@ PROVINCE_FILES: dict[str, str] = {
     "澳门": "aomen",
 }
 
+# Municipalities and special administrative regions: their map is drawn by district, and
+# records often name only the city itself ("北京", "上海市") as their city.
+MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆", "香港", "澳门"})
+
 # Latin spellings (lower-case, without "province"/"shi"/spaces) of the provinces.
 _LATIN_PROVINCES: dict[str, str] = {
     "inner mongolia": "内蒙古",

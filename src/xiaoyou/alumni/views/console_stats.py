@@ -1,9 +1,13 @@
 """校友统计 (console): the charts of the archive, their figures as JSON and each as Excel.
 
-The page embeds every chart's figures (json_script) and static/alumni/stats.js draws them with
-ECharts; the China and world maps load their outlines from static files and drill down through
-the JSON endpoint (chart=city&province=...). Filters: an organization the user administers
-(platform admins may also choose the whole archive) and a graduation-year range.
+The page is a shell (titles, no figures: it renders at once); static/alumni/stats.js fetches
+every chart's JSON from the data endpoint in parallel and draws it with ECharts, so each chart
+appears as soon as its own query is done. Figures come from the statistics cache
+(selectors_stats_cache, 10 minutes) with the time they were computed; `refresh=1` recomputes,
+at most REFRESH_RATE times per user and chart. The China and world maps load their outlines
+from static files and drill down through the same endpoint (chart=city&province=...).
+Filters: an organization the user administers (platform admins may also choose the whole
+archive) and a graduation-year range.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoyou.alumni.selectors_stats import StatsFilters, all_charts, stats_chart
-from xiaoyou.alumni.stats_regions import PROVINCE_FILES
+from xiaoyou.alumni.selectors_stats import Chart, StatsFilters, chart_keys, chart_specs
+from xiaoyou.alumni.selectors_stats_cache import cache_seconds, cached_chart
+from xiaoyou.alumni.stats_regions import MUNICIPALITIES, PROVINCE_FILES
 from xiaoyou.console.context import current_org, org_choices
+from xiaoyou.core import ratelimit
 from xiaoyou.core.excel import export_response
 from xiaoyou.organizations.selectors import administered_organizations
 
 ALL = 0  # the organization "id" of the whole scope (every record the user may see)
+REFRESH_RATE = (3, 60)  # recomputations of one chart per user: 3 a minute
 
 
 def _year(value: Any) -> int | None:
@@ -80,10 +87,10 @@ def _query(filters: StatsFilters) -> str:
 
 
 def alumni_stats(request: HttpRequest) -> HttpResponse:
+    """The shell: filters, one empty card per chart; no record is read here."""
     filters = stats_filters(request)
-    charts = all_charts(request.user, filters)
     query = _query(filters)
-    payload = {chart.key: chart.as_dict() for chart in charts}
+    specs = chart_specs()
     maps = {
         "china": static("vendor/maps/china.json"),
         "world": static("vendor/maps/world.json"),
@@ -97,29 +104,45 @@ def alumni_stats(request: HttpRequest) -> HttpResponse:
         "alumni/console/stats/page.html",
         {
             "items": [
-                {"chart": chart, "export": _export_url(chart.key, filters, query)}
-                for chart in charts
+                {"chart": spec, "export": _export_url(spec["key"], filters, query)}
+                for spec in specs
             ],
-            "payload": payload,
+            "specs": specs,
             "maps": maps,
             "province_files": PROVINCE_FILES,
+            "municipalities": sorted(MUNICIPALITIES),
             "filters": filters,
             "org_options": org_choices(request),
             "whole_archive": request.user.is_superuser,
-            "total": payload.get("coverage", {}).get("today", {}).get("total", 0),
+            "cache_minutes": max(1, cache_seconds() // 60),
         },
     )
 
 
+def _chart(request: HttpRequest, key: str, filters: StatsFilters) -> Chart | None:
+    """The cached chart; with ?refresh=1 recomputed unless the user's refreshes of this chart
+    are used up (then the cached figures, marked `throttled`)."""
+    province = request.GET.get("province", "")
+    refresh = request.GET.get("refresh") == "1"
+    throttled = False
+    if refresh and not ratelimit.hit(
+        f"alumni-stats-refresh:{request.user.pk}:{key}", *REFRESH_RATE
+    ):
+        refresh, throttled = False, True
+    chart = cached_chart(request.user, key, filters, refresh=refresh, province=province)
+    if chart is not None and throttled:
+        chart.extra = {**chart.extra, "throttled": True}
+    return chart
+
+
 def alumni_stats_data(request: HttpRequest) -> JsonResponse:
-    """GET ?chart=<key>[&province=广东] one chart, without `chart` every chart."""
+    """GET ?chart=<key>[&province=广东][&refresh=1] one chart, without `chart` every chart."""
     filters = stats_filters(request)
     key = request.GET.get("chart", "")
     if not key:
-        return JsonResponse(
-            {chart.key: chart.as_dict() for chart in all_charts(request.user, filters)}
-        )
-    chart = stats_chart(request.user, key, filters, province=request.GET.get("province", ""))
+        charts = [_chart(request, name, filters) for name in chart_keys()]
+        return JsonResponse({chart.key: chart.as_dict() for chart in charts if chart is not None})
+    chart = _chart(request, key, filters)
     if chart is None:
         raise Http404("unknown chart")
     return JsonResponse(chart.as_dict())
@@ -127,7 +150,7 @@ def alumni_stats_data(request: HttpRequest) -> JsonResponse:
 
 def alumni_stats_export(request: HttpRequest, org: int, chart: str) -> HttpResponse:
     filters = stats_filters(request, org_id=org)
-    found = stats_chart(request.user, chart, filters, province=request.GET.get("province", ""))
+    found = cached_chart(request.user, chart, filters, province=request.GET.get("province", ""))
     if found is None:
         raise Http404("unknown chart")
     name = f"{found.title}-{timezone.localdate().isoformat()}"

@@ -1,9 +1,12 @@
 /* 校友统计: the charts of the alumni statistics page (ECharts from static/vendor, never a CDN).
- * Figures come from <script id="alumni-stats-data"> (json_script); map outlines are fetched
- * from the static URLs in the grid's data attributes. The China map drills down into a
- * province (its cities, fetched from the page's JSON endpoint); the world map into China.
- * Every chart saves as PNG (toolbox and the card's PNG button). Instances are exposed as
- * window.xiaoyouStats.charts[key] for tests and the console. */
+ * The page is a shell: <script id="alumni-stats-data"> lists the charts (key, title, kind) and
+ * every chart fetches its own figures from the data endpoint, all in parallel, so the first
+ * paint never waits for the slowest query. Figures are cached server-side; the oldest "as of"
+ * is shown and the refresh button refetches every chart with refresh=1. Map outlines are
+ * fetched from the static URLs in the grid's data attributes. The China map drills down into a
+ * province (its cities; municipalities by district, with the municipality's total as a note);
+ * the world map into China. The table under a chart follows what the chart shows. Every chart
+ * saves as PNG. Instances are exposed as window.xiaoyouStats.charts[key] for tests. */
 (function () {
   "use strict";
   var doc = document;
@@ -128,6 +131,7 @@
     this.element = element; this.chart = chart; this.data = data; this.ctx = ctx;
     this.level = data.kind; // world, china, or a province name
     this.card = element.closest("[data-stats]");
+    this.hint = this.card.querySelector("[data-map-title]");
   }
   // The card's Excel link follows the map: a province's cities once drilled into.
   Drill.prototype.exportFor = function (province) {
@@ -140,37 +144,48 @@
     url.searchParams.set("province", province);
     link.setAttribute("href", url.pathname + url.search);
   };
+  Drill.prototype.note = function (text) {
+    if (this.hint) this.hint.textContent = text || this.hint.dataset.defaultHint || "";
+  };
   Drill.prototype.show = function (level) {
-    var self = this, ctx = this.ctx, payload = ctx.payload;
+    var self = this, ctx = this.ctx;
     var back = this.card.querySelector("[data-map-back]");
     if (this.data.kind === "china") this.exportFor(level === "china" ? "" : level);
     if (level === "world") {
-      return loadMap("world", ctx.urls.world).then(function () {
+      return Promise.all([loadMap("world", ctx.urls.world), ctx.get("country")]).then(function (results) {
+        var country = results[1];
         self.level = "world";
-        var items = payload.country.labels.map(function (label, i) { return { name: label, value: payload.country.values[i] }; });
-        self.chart.setOption(mapOption("world", items, payload.country.title, ctx.brand), true);
+        self.note("");
+        var items = country.labels.map(function (label, i) { return { name: label, value: country.values[i] }; });
+        self.chart.setOption(mapOption("world", items, country.title, ctx.brand), true);
+        fillTable(self.card, country);
       });
     }
     if (level === "china") {
-      return loadMap("china", ctx.urls.china).then(function () {
+      return Promise.all([loadMap("china", ctx.urls.china), ctx.get("province")]).then(function (results) {
+        var province = results[1];
         self.level = "china";
         if (back) back.hidden = self.data.kind === "china";
-        var province = payload.province || { labels: [], values: [], title: "" };
+        self.note(self.data.kind === "china" ? "" : province.title);
         var items = matchFeatures(registered.china, province.labels, province.values);
         self.chart.setOption(mapOption("china", items, province.title, ctx.brand), true);
+        fillTable(self.card, province);
       });
     }
     var file = ctx.provinces[level];
     if (!file) return Promise.resolve();
-    var query = ctx.query + "&chart=city&province=" + encodeURIComponent(level);
     return Promise.all([
       loadMap(level, ctx.urls.province.replace("__FILE__", file)),
-      fetch(ctx.urls.data + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
+      ctx.fetchChart("city", "&province=" + encodeURIComponent(level))
     ]).then(function (results) {
       var cities = results[1];
       self.level = level;
       if (back) back.hidden = false;
+      // A municipality's records that name only the city match no district: the note gives
+      // the municipality's total, the table lists them.
+      self.note(cities.note || "");
       self.chart.setOption(mapOption(level, matchFeatures(registered[level], cities.labels, cities.values), level + " · " + cities.title, ctx.brand), true);
+      fillTable(self.card, cities);
     });
   };
   Drill.prototype.click = function (name) {
@@ -190,40 +205,136 @@
     link.remove();
   }
 
+  function cell(tag, value, numeric) {
+    var element = doc.createElement(tag);
+    element.textContent = value == null ? "" : String(value);
+    if (numeric) element.className = "num";
+    return element;
+  }
+
+  function fillTable(card, data) {
+    var head = card.querySelector("[data-table-head]"), body = card.querySelector("[data-table-body]");
+    if (!head || !body) return;
+    head.replaceChildren.apply(head, data.headers.map(function (header, i) { return cell("th", header, i > 0); }));
+    body.replaceChildren.apply(body, data.rows.map(function (row) {
+      var tr = doc.createElement("tr");
+      row.forEach(function (value, i) { tr.appendChild(cell("td", value, i > 0)); });
+      return tr;
+    }));
+  }
+
+  var asOf = { oldest: null };
+  function showAsOf(data) {
+    if (!data.as_of) return;
+    var when = new Date(data.as_of);
+    if (asOf.oldest && asOf.oldest <= when) return;
+    asOf.oldest = when;
+    var label = doc.querySelector("[data-as-of-label]"), time = doc.querySelector("[data-as-of]");
+    if (!label || !time) return;
+    time.setAttribute("datetime", data.as_of);
+    time.textContent = when.toLocaleString();
+    label.hidden = false;
+  }
+
+  function showFigures(coverage) {
+    var today = coverage.today || {};
+    Object.keys(today).forEach(function (key) {
+      var value = doc.querySelector('[data-figure="' + key + '"] .stat-value');
+      if (value) value.textContent = today[key].toLocaleString();
+    });
+  }
+
   function init() {
     var source = doc.getElementById("alumni-stats-data");
     var grid = doc.querySelector(".alumni-stats-grid");
     if (!source || !grid || !window.echarts) return;
+    var specs = JSON.parse(source.textContent);
+    var pending = {}, refresh = { on: false };
     var ctx = {
-      payload: JSON.parse(source.textContent),
+      specs: specs,
       provinces: JSON.parse(doc.getElementById("alumni-stats-provinces").textContent),
       brand: css("--xy-brand", "#C8102E"),
       query: grid.dataset.query || "",
       urls: { china: grid.dataset.chinaMap, world: grid.dataset.worldMap, province: grid.dataset.provinceMap, data: grid.dataset.endpoint }
     };
-    Array.prototype.forEach.call(grid.querySelectorAll("[data-chart]"), function (element) {
-      var key = element.dataset.chart, data = ctx.payload[key];
-      if (!data) return;
-      var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    ctx.fetchChart = function (key, extra) {
+      var url = ctx.urls.data + "?" + ctx.query + "&chart=" + encodeURIComponent(key) + (extra || "") + (refresh.on ? "&refresh=1" : "");
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+        if (!response.ok) throw new Error("chart " + key + ": " + response.status);
+        return response.json();
+      }).then(function (data) {
+        showAsOf(data);
+        var throttled = doc.querySelector("[data-refresh-throttled]");
+        if (data.throttled && throttled) throttled.hidden = false;
+        return data;
+      });
+    };
+    // One request per chart and refresh round, shared by the world map's drill into China.
+    ctx.get = function (key) {
+      if (!pending[key]) pending[key] = ctx.fetchChart(key);
+      return pending[key];
+    };
+
+    function draw(element, data) {
+      var key = element.dataset.chart, card = element.closest("[data-stats]");
+      var empty = !data.labels.length && data.kind !== "coverage";
+      card.querySelector("[data-empty]").hidden = !empty;
+      element.hidden = empty;
+      fillTable(card, data);
+      if (data.kind === "coverage") showFigures(data);
+      if (empty) return;
+      var chart = state.charts[key] || window.echarts.init(element, null, { renderer: "canvas" });
       state.charts[key] = chart;
-      if (data.kind === "china" || data.kind === "world") {
-        var drill = new Drill(element, chart, data, ctx);
-        state.maps[key] = drill;
-        chart.showLoading({ text: "", color: ctx.brand });
-        drill.show(data.kind).then(function () { chart.hideLoading(); element.dataset.ready = "true"; })
-          .catch(function (error) { chart.hideLoading(); element.dataset.ready = "error"; window.console.error(error); });
-        chart.on("click", function (params) { drill.click(params.name); });
-        var back = element.closest("[data-stats]").querySelector("[data-map-back]");
-        if (back) back.addEventListener("click", function () { drill.show("china"); });
-        return;
-      }
       var option = data.kind === "bar" ? barChart(data, ctx.brand)
         : data.kind === "pie" ? pieChart(data)
         : data.kind === "coverage" ? coverageChart(data)
         : hbarChart(data, ctx.brand, element);
-      chart.setOption(option);
+      chart.setOption(option, true);
       chart.resize();
-      element.dataset.ready = "true";
+    }
+
+    function load(element) {
+      var key = element.dataset.chart, kind = element.dataset.kind;
+      var card = element.closest("[data-stats]");
+      element.setAttribute("aria-busy", "true");
+      var done;
+      if (kind === "china" || kind === "world") {
+        var drill = state.maps[key];
+        if (!drill) {
+          var chart = window.echarts.init(element, null, { renderer: "canvas" });
+          state.charts[key] = chart;
+          drill = state.maps[key] = new Drill(element, chart, { kind: kind }, ctx);
+          chart.on("click", function (params) { drill.click(params.name); });
+          var back = card.querySelector("[data-map-back]");
+          if (back) back.addEventListener("click", function () { drill.show("china"); });
+        }
+        drill.chart.showLoading({ text: "", color: ctx.brand });
+        done = drill.show(drill.level === "world" || drill.level === "china" ? drill.level : kind)
+          .then(function () { drill.chart.hideLoading(); }, function (error) { drill.chart.hideLoading(); throw error; });
+      } else {
+        done = ctx.get(key).then(function (data) { draw(element, data); });
+      }
+      return done.then(function () {
+        element.dataset.ready = "true";
+        element.removeAttribute("aria-busy");
+      }).catch(function (error) {
+        element.dataset.ready = "error";
+        element.removeAttribute("aria-busy");
+        card.querySelector("[data-failed]").hidden = false;
+        window.console.error(error);
+      });
+    }
+
+    var elements = Array.prototype.slice.call(grid.querySelectorAll("[data-chart]"));
+    function loadAll() { return Promise.all(elements.map(load)); }
+    loadAll();
+
+    var refreshButton = doc.querySelector("[data-stats-refresh]");
+    if (refreshButton) refreshButton.addEventListener("click", function () {
+      refreshButton.disabled = true;
+      pending = {}; refresh.on = true; asOf.oldest = null;
+      elements.forEach(function (element) { element.dataset.ready = "loading"; });
+      loadAll().then(function () { refresh.on = false; refreshButton.disabled = false; });
     });
     Array.prototype.forEach.call(grid.querySelectorAll("[data-png]"), function (button) {
       button.addEventListener("click", function () {
