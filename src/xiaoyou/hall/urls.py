@@ -20,4 +20,5 @@ urlpatterns = [
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),
+    path("community/", include("xiaoyou.community.urls_hall")),
 ]

@@ -1,0 +1,2 @@
+"""Writes of the community; each function is one transaction, policy-checked and audited when
+an admin writes."""

@@ -1,0 +1,36 @@
+"""Helpers shared by the board and mutual-help services: text limits and rate limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xiaoyou.core import ratelimit
+from xiaoyou.core.errors import ApplicationError
+
+# Anti-spam: (key, limit, window in seconds) per user and kind of write.
+RATES: dict[str, list[tuple[int, int]]] = {
+    "message": [(5, 600), (20, 86_400)],
+    "reply": [(20, 600), (100, 86_400)],
+    "help": [(3, 600), (10, 86_400)],
+    "report": [(20, 86_400)],
+}
+
+
+def clean_text(value: str, *, max_length: int, required_code: str, required: bool = True) -> str:
+    """Plain text with its line breaks; Windows line ends normalized, outer blanks removed."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if required and not text:
+        raise ApplicationError(required_code)
+    if len(text) > max_length:
+        raise ApplicationError("community_too_long")
+    return text
+
+
+def rate_limit(actor: Any, kind: str) -> None:
+    """Refuses the write (429) when the user has posted too much of `kind` lately."""
+    rules = [
+        ratelimit.Rule(f"community:{kind}:{actor.pk}", ratelimit.Rate(limit, window))
+        for limit, window in RATES[kind]
+    ]
+    if ratelimit.hit_all(rules) is not None:
+        raise ApplicationError("rate_limited", status=429)
