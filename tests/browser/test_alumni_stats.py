@@ -19,6 +19,9 @@ GUANGZHOU = [113.28, 23.13]  # a point well inside Guangdong on china.json
 def test_view_the_statistics_map_and_drill_into_a_province(
     desktop_page, sign_in, screenshot, org_tree, platform_admin
 ):
+    from django.core.cache import cache
+
+    cache.clear()  # the statistics cache (locmem, shared with the live server's thread)
     root = org_tree.root
     AlumniRecordFactory(org=root, province="广东省", city="广州", graduation_year=2010)
     AlumniRecordFactory(org=root, province="广东", city="深圳", graduation_year=2011)
@@ -72,6 +75,27 @@ def test_view_the_statistics_map_and_drill_into_a_province(
     page.wait_for_function("() => window.xiaoyouStats.maps.province.level === 'china'")
     excel = page.locator('[data-stats="province"] [data-export]').get_attribute("href")
     assert excel.endswith("/province.xlsx")
+
+    # The figures' "as of" time is shown once the charts are in; the table follows the map.
+    assert page.locator("[data-as-of]").inner_text().strip() != ""
+    rows = page.locator('[data-stats="province"] [data-table-body] tr')
+    assert rows.count() == 2
+
+    # A municipality: the record naming only 北京 as its city is in the note and the table.
+    page.evaluate("() => window.xiaoyouStats.maps.province.click('北京')")
+    page.wait_for_function("() => window.xiaoyouStats.maps.province.level === '北京'")
+    hint = page.locator('[data-stats="province"] [data-map-title]').inner_text()
+    assert "北京" in hint and "1" in hint
+    assert page.locator('[data-stats="province"] [data-table-body] tr').count() == 1
+    back.click()
+    page.wait_for_function("() => window.xiaoyouStats.maps.province.level === 'china'")
+
+    # Refresh recomputes every chart; the charts come back ready.
+    page.locator("[data-stats-refresh]").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-chart][data-ready=\"loading\"]').length === 0"
+    )
+    page.locator('[data-chart="gender"][data-ready="true"]').wait_for(timeout=20_000)
 
     # The world map drills into China.
     page.evaluate("() => window.xiaoyouStats.maps.country.click('China')")
