@@ -503,6 +503,41 @@ CONSOLE_CASES.update(
 )
 
 
+def _college_duplicate_pair_id(world: World) -> dict[str, Any]:
+    return {"candidate_id": _college_duplicate_pair(world)["pk"]}
+
+
+def _merged_college_record_id(world: World) -> dict[str, Any]:
+    return {"record_id": _merged_college_record(world)["pk"]}
+
+
+def _college_duplicates_job(world: World) -> dict[str, Any]:
+    from xiaoyou.alumni.duplicates import FIND_DUPLICATES_JOB
+    from xiaoyou.core.models import Job
+
+    job = Job.objects.create(
+        kind=FIND_DUPLICATES_JOB, org=world.tree.college, created_by=world.college_admin
+    )
+    return {"job_id": job.pk}
+
+
+API_CASES.update(
+    {
+        "GET /api/v1/alumni/duplicates/{candidate_id}": Case(_college_duplicate_pair_id),
+        "POST /api/v1/alumni/duplicates/{candidate_id}/merge": Case(
+            _college_duplicate_pair_id, method="post", json=True, data=lambda world: {}
+        ),
+        "POST /api/v1/alumni/duplicates/{candidate_id}/dismiss": Case(
+            _college_duplicate_pair_id, method="post", json=True, data=lambda world: {}
+        ),
+        "GET /api/v1/alumni/duplicates/jobs/{job_id}": Case(_college_duplicates_job),
+        "POST /api/v1/alumni/merged-records/{record_id}/restore": Case(
+            _merged_college_record_id, method="post", json=True, data=lambda world: {}
+        ),
+    }
+)
+
+
 # 校友统计: a chart's Excel export filtered to an organization the admin administers.
 CONSOLE_CASES["console:alumni_stats_export"] = Case(
     lambda world: {"org": world.tree.college.pk, "chart": "college"}

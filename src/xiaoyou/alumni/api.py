@@ -23,6 +23,9 @@ def _mount_subrouters() -> None:
     from xiaoyou.alumni import api_campaigns
 
     router.add_router("", api_campaigns.router)
+    from xiaoyou.alumni import api_duplicates
+
+    router.add_router("", api_duplicates.router)
 
 
 _mount_subrouters()
