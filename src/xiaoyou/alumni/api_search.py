@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 
 from xiaoyou.alumni.selectors_search import (
     COUNT_CAP,
@@ -18,6 +19,7 @@ from xiaoyou.alumni.selectors_search import (
     Sort,
     search_records,
 )
+from xiaoyou.alumni.selectors_search_custom import custom_filters_from_pairs
 from xiaoyou.core.templatetags.xiaoyou import masked
 
 
@@ -40,7 +42,22 @@ class SearchParams(Schema):
     key_alumnus: bool | None = None
     gender: str = Field("", max_length=8)
     custom: list[str] = Field(
-        default_factory=list, description='Custom field values as "key:value" (AND)'
+        default_factory=list,
+        description=(
+            'Custom fields as "key:value", by type: text and URL contain the value; single '
+            "choice is any of the values given for the key; multiple choice has any of them; "
+            "number and date equal it. Different keys are ANDed."
+        ),
+    )
+    custom_min: list[str] = Field(
+        default_factory=list, description='Number or date (YYYY-MM-DD) fields: "key:lowest"'
+    )
+    custom_max: list[str] = Field(
+        default_factory=list, description='Number or date (YYYY-MM-DD) fields: "key:highest"'
+    )
+    custom_all: list[str] = Field(
+        default_factory=list,
+        description='Multiple choice: "key:value" for each value the record must have',
     )
     sort: str = Field("", description="relevance, name, graduation_year, -graduation_year, ...")
     page: int = Field(1, ge=1, le=10_000)
@@ -74,11 +91,19 @@ class SearchPage(Schema):
 
 def record_search(request: HttpRequest, params: Query[SearchParams]) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    custom = {}
-    for item in params.custom:
-        key, _, value = item.partition(":")
-        if key and value:
-            custom[key] = value
+    custom_filters, errors = custom_filters_from_pairs(
+        values=params.custom,
+        minimums=params.custom_min,
+        maximums=params.custom_max,
+        every=params.custom_all,
+    )
+    if errors:
+        raise ValidationError(
+            [
+                {"loc": ["query", name], "msg": message, "type": "value_error"}
+                for name, message in sorted(errors.items())
+            ]
+        )
     filters = SearchFilters(
         department=params.department,
         major=params.major,
@@ -96,7 +121,7 @@ def record_search(request: HttpRequest, params: Query[SearchParams]) -> Any:
         verification=params.verification,
         is_key_alumnus=params.key_alumnus,
         gender=params.gender,
-        custom=custom,
+        custom_filters=custom_filters,
     )
     result = search_records(
         user=user,

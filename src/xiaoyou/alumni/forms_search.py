@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.alumni.models import (
     CustomField,
+    CustomFieldType,
     DegreeLevel,
     Department,
     Major,
@@ -20,6 +22,7 @@ from xiaoyou.alumni.models import (
 from xiaoyou.alumni.models.departments import DepartmentKind
 from xiaoyou.alumni.models.records import Gender
 from xiaoyou.alumni.selectors_search import CUSTOM_KEY, SearchFilters, Sort
+from xiaoyou.alumni.selectors_search_custom import MAX_VALUES, RANGE_TYPES, CustomFilter
 
 # Query parameters a saved search keeps (not the page, page size or export).
 SAVED_KEYS = (
@@ -32,6 +35,62 @@ CUSTOM_PREFIX = "cf_"
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
     return [("", _("Any")), *list(choices)]
+
+
+class _ChosenValues(forms.MultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        return super().clean(value)[:MAX_VALUES]
+
+
+def custom_filter_fields(field: CustomField) -> dict[str, forms.Field]:
+    """The filter inputs of one custom field, by type (names start with cf_<key>): text and
+    URL a "contains" box; number and date a from/to pair (__min, __max); single choice any of
+    the chosen values; multiple choice the chosen values and whether any or all must be had
+    (__match)."""
+    name = CUSTOM_PREFIX + field.key
+    if field.type in RANGE_TYPES:
+        if field.type == CustomFieldType.NUMBER:
+            bounds: list[forms.Field] = [
+                forms.FloatField(required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+                for _side in (0, 1)
+            ]
+        else:
+            bounds = [
+                forms.DateField(
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+                for _side in (0, 1)
+            ]
+        bounds[0].label = _("%(field)s from") % {"field": field.label}
+        bounds[1].label = _("%(field)s until") % {"field": field.label}
+        for bound in bounds:
+            bound.widget.attrs["aria-label"] = str(bound.label)
+        return {f"{name}__min": bounds[0], f"{name}__max": bounds[1]}
+    if field.type in (CustomFieldType.CHOICE, CustomFieldType.MULTIPLE_CHOICE):
+        choices = [(str(choice), str(choice)) for choice in field.choices or []]
+        chosen = _ChosenValues(
+            label=field.label,
+            required=False,
+            choices=choices,
+            widget=forms.SelectMultiple(attrs={"size": min(max(len(choices), 2), 5)}),
+        )
+        if field.type == CustomFieldType.CHOICE:
+            return {name: chosen}
+        match = forms.ChoiceField(
+            label=_("%(field)s: match") % {"field": field.label},
+            required=False,
+            choices=[("any", _("Has any of these")), ("all", _("Has all of these"))],
+        )
+        return {name: chosen, f"{name}__match": match}
+    return {
+        name: forms.CharField(
+            label=field.label,
+            required=False,
+            max_length=100,
+            widget=forms.TextInput(attrs={"placeholder": _("contains")}),
+        )
+    }
 
 
 class SearchForm(forms.Form):
@@ -101,12 +160,29 @@ class SearchForm(forms.Form):
             if str(unit or "").isdigit()
             else Major.objects.none()
         )
-        self.custom_fields = list(CustomField.objects.filter(is_active=True).order_by("order"))
+        self.custom_fields = list(
+            CustomField.objects.filter(is_active=True).order_by("order", "id")
+        )
         for field in self.custom_fields:
-            self.fields[CUSTOM_PREFIX + field.key] = forms.CharField(
-                label=field.label, required=False, max_length=100
-            )
+            self.fields.update(custom_filter_fields(field))
         self.is_valid()
+
+    @property
+    def custom_groups(self) -> list[dict[str, Any]]:
+        """The custom-field filters for the template: one group (label, inputs) per field."""
+        groups = []
+        for field in self.custom_fields:
+            names = [name for name in custom_filter_fields(field) if name in self.fields]
+            groups.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "type": field.type,
+                    "range": field.type in RANGE_TYPES,
+                    "inputs": [self[name] for name in names],
+                }
+            )
+        return groups
 
     @classmethod
     def from_query(cls, query: dict[str, Any] | QueryDict) -> SearchForm:
@@ -139,12 +215,6 @@ class SearchForm(forms.Form):
         values = self.clean_values
         unit = values.get("department") or values.get("college")
         key = values.get("key")
-        custom = {}
-        for name, value in values.items():
-            if name.startswith(CUSTOM_PREFIX) and value:
-                field_key = name[len(CUSTOM_PREFIX) :]
-                if CUSTOM_KEY.match(field_key):
-                    custom[field_key] = value
         return SearchFilters(
             department=unit.pk if unit else None,
             major=values["major"].pk if values.get("major") else None,
@@ -162,8 +232,35 @@ class SearchForm(forms.Form):
             verification=values.get("verification") or "",
             is_key_alumnus=None if key in (None, "") else key == "1",
             gender=values.get("gender") or "",
-            custom=custom,
+            custom_filters=self.custom_filters(values),
         )
+
+    def custom_filters(self, values: dict[str, Any]) -> list[CustomFilter]:
+        found = []
+        for field in self.custom_fields:
+            if not CUSTOM_KEY.match(field.key):
+                continue
+            name = CUSTOM_PREFIX + field.key
+            item = CustomFilter(key=field.key)
+            if field.type in RANGE_TYPES:
+                for side in ("min", "max"):
+                    bound = values.get(f"{name}__{side}")
+                    if isinstance(bound, datetime.date):
+                        bound = bound.isoformat()
+                    setattr(item, side, bound)
+            elif field.type == CustomFieldType.MULTIPLE_CHOICE:
+                chosen = list(values.get(name) or [])
+                if values.get(f"{name}__match") == "all":
+                    item.all_of = chosen
+                else:
+                    item.any_of = chosen
+            elif field.type == CustomFieldType.CHOICE:
+                item.any_of = list(values.get(name) or [])
+            else:
+                item.contains = str(values.get(name) or "").strip()
+            if not item.is_empty():
+                found.append(item)
+        return found
 
     def saved_query(self) -> dict[str, Any]:
         """The parameters worth keeping in a SavedSearch."""

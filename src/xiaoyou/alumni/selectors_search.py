@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from xiaoyou.alumni.models import AlumniRecord, Department
+from xiaoyou.alumni.selectors_search_custom import CustomFilter, apply_custom_filters
 from xiaoyou.core import policy
 
 # The searched text; the same expression as the pg_trgm index of the migration.
@@ -99,7 +100,9 @@ class SearchFilters:
     verification: str = ""
     is_key_alumnus: bool | None = None
     gender: str = ""
-    custom: dict[str, str] = field(default_factory=dict)  # CustomField.key -> value
+    custom: dict[str, str] = field(default_factory=dict)  # CustomField.key -> exact value
+    # By field type: contains, ranges, any/all of the chosen values (selectors_search_custom).
+    custom_filters: list[CustomFilter] = field(default_factory=list)
 
 
 @dataclass
@@ -301,6 +304,8 @@ def _apply_filters(
     for key, value in f.custom.items():
         if CUSTOM_KEY.match(key) and value not in (None, ""):
             queryset = queryset.filter(**{f"custom_data__{key}": value})
+    if f.custom_filters:
+        queryset = apply_custom_filters(queryset, f.custom_filters)
     return queryset
 
 
