@@ -605,6 +605,92 @@ API_CASES.update(
 )
 
 
+# --- Community (message board, mutual help) ---------------------------------------------------
+
+
+def _college_private_question(world: World) -> dict[str, Any]:
+    # A private question is seen only by its author and the college's admins (and above).
+    from tests.community.factories import BoardMessageFactory
+
+    message = BoardMessageFactory(org=world.tree.college, visibility="private")
+    return {"pk": message.pk}
+
+
+def _college_board_reply(world: World) -> dict[str, Any]:
+    from tests.community.factories import BoardReplyFactory
+
+    message_pk = _college_private_question(world)["pk"]
+    return {"pk": BoardReplyFactory(message_id=message_pk).pk}
+
+
+def _college_help_post(world: World, **fields: Any) -> dict[str, Any]:
+    # Written by the college admin: the author may reply and close; moderation is the college's.
+    from tests.community.factories import HelpPostFactory
+
+    post = HelpPostFactory(org=world.tree.college, author=world.college_admin, **fields)
+    return {"pk": post.pk}
+
+
+def _college_help_reply(world: World) -> dict[str, Any]:
+    from tests.community.factories import HelpReplyFactory
+
+    return {"pk": HelpReplyFactory(post_id=_college_help_post(world)["pk"]).pk}
+
+
+def _pending_college_help_post_id(world: World) -> dict[str, Any]:
+    return {"post_id": _college_help_post(world, status="pending")["pk"]}
+
+
+def _college_help_post_id(world: World) -> dict[str, Any]:
+    return {"post_id": _college_help_post(world)["pk"]}
+
+
+def _college_private_question_id(world: World) -> dict[str, Any]:
+    return {"message_id": _college_private_question(world)["pk"]}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:community_message": Case(_college_private_question),
+        "console:community_message_reply": Case(
+            _college_private_question, method="post", data=lambda world: {"body": "已收到"}
+        ),
+        "console:community_message_moderate": Case(
+            _college_private_question, method="post", data=lambda world: {"action": "pin"}
+        ),
+        "console:community_reply_hide": Case(_college_board_reply, method="post"),
+        "console:community_help_post": Case(_college_help_post),
+        "console:community_help_moderate": Case(
+            _college_help_post, method="post", data=lambda world: {"action": "hide"}
+        ),
+        "console:community_help_reply_hide": Case(_college_help_reply, method="post"),
+    }
+)
+API_CASES.update(
+    {
+        "GET /api/v1/community/board/messages/{message_id}": Case(_college_private_question_id),
+        "POST /api/v1/community/board/messages/{message_id}/replies": Case(
+            _college_private_question_id,
+            method="post",
+            json=True,
+            data=lambda world: {"body": "已收到"},
+            allowed=201,
+        ),
+        "GET /api/v1/community/help/posts/{post_id}": Case(_pending_college_help_post_id),
+        "POST /api/v1/community/help/posts/{post_id}/replies": Case(
+            _college_help_post_id,
+            method="post",
+            json=True,
+            data=lambda world: {"body": "补充"},
+            allowed=201,
+        ),
+        "POST /api/v1/community/help/posts/{post_id}/close": Case(
+            _college_help_post_id, method="post", json=True, data=lambda world: {}
+        ),
+    }
+)
+
+
 def test_every_route_with_an_id_is_in_the_matrix():
     console = console_routes_with_ids()
     api = api_operations_with_ids()

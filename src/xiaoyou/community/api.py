@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xiaoyou.api.pagination import PageNumber
@@ -135,13 +135,6 @@ class HelpDetailOut(HelpOut):
         return list(selectors.help_replies(obj))
 
 
-class HelpFiltersIn(Schema):
-    kind: HelpKind | None = None
-    category: HelpCategory | None = None
-    city: str = Field("", max_length=60)
-    q: str = Field("", max_length=100)
-
-
 class ReportIn(Schema):
     post_id: int
     reason: str = Field(..., max_length=300)
@@ -203,7 +196,7 @@ def board_message_post(request: HttpRequest, payload: MessageIn) -> Any:
         body=payload.body,
         visibility=payload.visibility,
     )
-    return 201, message
+    return Status(201, message)
 
 
 @router.get(
@@ -225,7 +218,7 @@ def board_reply(request: HttpRequest, message_id: int, payload: ReplyIn) -> Any:
     reply: BoardReply = board_services.board_reply_post(
         actor=_user(request), message=message, body=payload.body
     )
-    return 201, reply
+    return Status(201, reply)
 
 
 @router.get("/community/me/messages", response=list[MessageOut], summary="My board messages")
@@ -239,13 +232,20 @@ def my_messages(request: HttpRequest) -> Any:
 
 @router.get("/community/help/posts", response=list[HelpOut], summary="Published mutual-help posts")
 @paginate(PageNumber)
-def help_posts(request: HttpRequest, filters: Query[HelpFiltersIn]) -> Any:
+def help_posts(
+    request: HttpRequest,
+    # Plain str annotations: @paginate resolves them outside this module.
+    kind: str = Query("", description="request or offer"),
+    category: str = Query("", description="housing, referral, advice, item_donation, other"),
+    city: str = Query("", max_length=60),
+    q: str = Query("", max_length=100, description="Words in the title or text"),
+) -> Any:
     return selectors.help_public(
         selectors.HelpFilters(
-            kind=filters.kind or "",
-            category=filters.category or "",
-            city=filters.city.strip(),
-            text=filters.q.strip(),
+            kind=kind if kind in HelpKind.values else "",
+            category=category if category in HelpCategory.values else "",
+            city=city.strip(),
+            text=q.strip(),
         )
     )
 
@@ -257,7 +257,7 @@ def help_posts(request: HttpRequest, filters: Query[HelpFiltersIn]) -> Any:
 )
 def help_post_create(request: HttpRequest, payload: HelpIn) -> Any:
     post = help_services.help_post_create(actor=_user(request), **payload.dict())
-    return 201, post
+    return Status(201, post)
 
 
 @router.get(
@@ -282,7 +282,7 @@ def help_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Any:
     reply: HelpReply = help_services.help_reply_post(
         actor=_user(request), post=_post(request, post_id), body=payload.body
     )
-    return 201, reply
+    return Status(201, reply)
 
 
 @router.post(
@@ -301,7 +301,7 @@ def help_report(request: HttpRequest, payload: ReportIn) -> Any:
     report = help_services.help_report_submit(
         actor=_user(request), post=_post(request, payload.post_id), reason=payload.reason
     )
-    return 201, report
+    return Status(201, report)
 
 
 @router.get("/community/me/help-posts", response=list[HelpOut], summary="My mutual-help posts")
