@@ -12,7 +12,8 @@ process CPU time (time.process_time) next to the wall-clock time.
     .venv/bin/python -m bench.bench_alumni_stats --records 200000 --db-dir var/bench --reuse
 
 SQLite in a temporary directory by default; with DATABASE_URL set, PostgreSQL on a separate
-database named bench_xiaoyou (created by the script; never the configured database).
+database named bench_xiaoyou_stats (created by the script; never the configured database).
+`--explain` adds every chart's query plans to the JSON.
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ def _charts(user: Any, runs: int) -> dict[str, Any]:
         if not options:
             total_cold += statistics.median(cold)
             total_cpu += statistics.median(cpu)
+    # A cold page: every chart once from an empty cache, the charts of a pass sharing its scan.
+    cache.clear()
+    wall, used, _none = _time(lambda: [cached_chart(user, key) for key, _o in keys])
     cache.clear()
     slowest = max((value["uncached_p50_ms"], key) for key, value in out.items() if ":" not in key)
     return {
@@ -124,6 +128,8 @@ def _charts(user: Any, runs: int) -> dict[str, Any]:
         # the sum is the server's work for one cold page.
         "all_charts_uncached_sum_ms": _ms(total_cold),
         "all_charts_uncached_cpu_ms": _ms(total_cpu),
+        "cold_page_all_charts_ms": _ms(wall),
+        "cold_page_all_charts_cpu_ms": _ms(used),
         "slowest_chart": {"chart": slowest[1], "uncached_p50_ms": slowest[0]},
         "records_in_scope": _records(user),
     }
@@ -133,6 +139,32 @@ def _records(user: Any) -> int:
     from xiaoyou.alumni.selectors_stats import stats_records
 
     return stats_records(user).count()
+
+
+def _plans(user: Any) -> dict[str, list[str]]:
+    """The database's plan of every record query of every chart (EXPLAIN QUERY PLAN on SQLite,
+    EXPLAIN on PostgreSQL), to check the scans, indexes and joins."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoyou.alumni.selectors_stats import chart_keys, stats_chart
+
+    plans: dict[str, list[str]] = {}
+    keys = [(key, {}) for key in chart_keys()] + [("city", {"province": "北京"})]
+    for key, options in keys:
+        with CaptureQueriesContext(connection) as captured:
+            stats_chart(user, key, **options)
+        lines: list[str] = []
+        for query in captured.captured_queries:
+            if "alumni_alumnirecord" not in query["sql"]:
+                continue
+            prefix = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + query["sql"])
+                lines += [" | ".join(str(cell) for cell in row) for row in cursor.fetchall()]
+            lines.append("--")
+        plans[key] = lines
+    return plans
 
 
 def _page(admin: Any) -> dict[str, float]:
@@ -176,7 +208,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=0, help="uncached runs per chart")
     parser.add_argument("--db-dir", default="", help="SQLite: keep the database here")
     parser.add_argument("--reuse", action="store_true", help="reuse generated records")
+    parser.add_argument("--explain", action="store_true", help="add each chart's query plans")
     args = parser.parse_args()
+    # A bench database of its own on PostgreSQL (the search benchmark's may be in use).
+    search_bench.BENCH_DATABASE = "bench_xiaoyou_stats"
     size = "smoke" if args.smoke else "full"
     count = args.records or SIZES[size]
     runs = max(1, args.runs or RUNS[size])
@@ -205,6 +240,8 @@ def main() -> None:
     figures["platform_admin"] = _charts(admin, runs)
     figures["college_admin"] = _charts(college_admin, runs)
     figures["page"] = _page(admin)
+    if args.explain:
+        figures["plans"] = {"platform_admin": _plans(admin), "college_admin": _plans(college_admin)}
     figures["cpu_seconds"] = round(time.process_time() - started_cpu, 1)
     json.dump(figures, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -411,3 +411,25 @@ def test_municipality_drill_down_keeps_records_naming_only_the_city(
     assert "4" in cities.extra["note"]
     assert _pairs(stats_chart(platform_admin, "province"))["北京"] == 4
     assert "municipality" not in stats_chart(platform_admin, "city", province="广东").extra
+
+
+def test_charts_of_one_pass_share_one_scan(school, platform_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoyou.alumni.selectors_stats_cache import cached_chart
+
+    def record_scans(call):
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        return [q for q in captured.captured_queries if "alumni_alumnirecord" in q["sql"]]
+
+    assert len(record_scans(lambda: cached_chart(platform_admin, "degree"))) == 1
+    for key in ("gender", "college", "graduation_year", "enrollment_year"):
+        assert record_scans(lambda key=key: cached_chart(platform_admin, key)) == []
+    assert len(record_scans(lambda: cached_chart(platform_admin, "province"))) == 1
+    assert record_scans(lambda: cached_chart(platform_admin, "city", province="广东")) == []
+    # One refresh of the page (one token): the pass is recomputed once for its charts.
+    assert len(record_scans(lambda: cached_chart(platform_admin, "gender", refresh="t1"))) == 1
+    assert record_scans(lambda: cached_chart(platform_admin, "degree", refresh="t1")) == []
+    assert len(record_scans(lambda: cached_chart(platform_admin, "degree", refresh="t2"))) == 1

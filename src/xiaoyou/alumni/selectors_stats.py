@@ -1,36 +1,30 @@
-"""校友统计: the figures of the archive statistics, one GROUP BY query per chart.
+"""校友统计: the figures of the archive statistics, one GROUP BY scan per chart or per pass.
 
 Every chart reads `stats_records(user, filters)`: the live records (not deleted, not merged
 away) in the user's scope (the same reach as the search, selectors_search.alumni_scope),
 optionally narrowed to one organization's records and a graduation-year range. A chart is a
 `Chart`: labels and values for ECharts, headers and rows for its Excel sheet. Python only
 folds the groups (departments into colleges, "广东省" and "广东" into one province), never the
-records themselves.
+records themselves. Year, college, degree and gender charts share one scan (the "core" pass),
+the maps and their drill-downs another ("place"): selectors_stats_passes. The scope is resolved
+to organization and department ids first, so no chart query joins another table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xiaoyou.alumni.models import (
     AlumniRecord,
-    DegreeLevel,
     Department,
-    Gender,
 )
-from xiaoyou.alumni.models.departments import DepartmentKind
 from xiaoyou.alumni.selectors_search import alumni_scope
-from xiaoyou.alumni.stats_regions import (
-    CHINA_VALUES,
-    MUNICIPALITIES,
-    country_name,
-    province_name,
-)
 
 TOP = 50  # ranked charts (industry, employer, organizations) keep their first TOP groups
 CHARTS = (
@@ -171,11 +165,6 @@ def stats_records(user: Any, filters: StatsFilters | None = None) -> QuerySet[Al
     return queryset.order_by()
 
 
-def _grouped(queryset: QuerySet[Any], column: str) -> list[tuple[Any, int]]:
-    rows = queryset.values(column).annotate(n=Count("pk")).order_by()
-    return [(row[column], row["n"]) for row in rows]
-
-
 def _ranked(
     pairs: Counter[Any] | dict[Any, int], limit: int | None = None
 ) -> list[tuple[Any, int]]:
@@ -201,61 +190,6 @@ def _unknown() -> str:
     return _("Unknown")
 
 
-def year_chart(records: QuerySet[AlumniRecord], column: str) -> Chart:
-    pairs = sorted((year, n) for year, n in _grouped(records, column) if year)
-    if column == "graduation_year":
-        return _chart(column, _("By year of graduation"), "bar", _("Year of graduation"), pairs)
-    return _chart(column, _("By year of enrollment"), "bar", _("Year of enrollment"), pairs)
-
-
-def _college_of() -> dict[int, tuple[int, str]]:
-    """Each unit -> its college (the unit itself, or the nearest college-or-higher ancestor),
-    following merges to the successor. The department table is small: one query."""
-    units = {
-        row["pk"]: row
-        for row in Department.objects.values("pk", "name", "kind", "parent_id", "merged_into_id")
-    }
-
-    def college(pk: int, depth: int = 0) -> tuple[int, str]:
-        unit = units[pk]
-        if unit["merged_into_id"] in units and depth < 10:
-            return college(unit["merged_into_id"], depth + 1)
-        if unit["kind"] != DepartmentKind.DEPARTMENT or unit["parent_id"] not in units:
-            return pk, unit["name"]
-        return college(unit["parent_id"], depth + 1)
-
-    return {pk: college(pk) for pk in units}
-
-
-def college_chart(records: QuerySet[AlumniRecord]) -> Chart:
-    colleges = _college_of()
-    counts: Counter[str] = Counter()
-    for department_id, n in _grouped(records, "department_id"):
-        name = colleges[department_id][1] if department_id in colleges else _unknown()
-        counts[name] += n
-    return _chart("college", _("By college"), "hbar", _("College"), _ranked(counts))
-
-
-def _choice_chart(
-    records: QuerySet[AlumniRecord], column: str, choices: Any, key: str, title: str, header: str
-) -> Chart:
-    labels = dict(choices)
-    counts: Counter[str] = Counter()
-    for value, n in _grouped(records, column):
-        counts[str(labels.get(value, value)) if value else _unknown()] += n
-    return _chart(key, title, "pie", header, _ranked(counts))
-
-
-def degree_chart(records: QuerySet[AlumniRecord]) -> Chart:
-    return _choice_chart(
-        records, "degree_level", DegreeLevel.choices, "degree", _("By degree"), _("Degree level")
-    )
-
-
-def gender_chart(records: QuerySet[AlumniRecord]) -> Chart:
-    return _choice_chart(records, "gender", Gender.choices, "gender", _("By gender"), _("Gender"))
-
-
 def _text_chart(
     records: QuerySet[AlumniRecord], column: str, key: str, title: str, header: str
 ) -> Chart:
@@ -274,74 +208,6 @@ def industry_chart(records: QuerySet[AlumniRecord]) -> Chart:
 
 def employer_chart(records: QuerySet[AlumniRecord]) -> Chart:
     return _text_chart(records, "employer", "employer", _("By employer"), _("Employer"))
-
-
-def _in_china(records: QuerySet[AlumniRecord]) -> QuerySet[AlumniRecord]:
-    return records.filter(country__in=CHINA_VALUES).exclude(province="")
-
-
-def province_chart(records: QuerySet[AlumniRecord]) -> Chart:
-    """Records in China by province, named as china.json names them; unrecognized values are
-    listed in the table only."""
-    counts: Counter[str] = Counter()
-    for value, n in _grouped(_in_china(records), "province"):
-        counts[province_name(value) or value] += n
-    chart = _chart("province", _("By province (China)"), "china", _("Province"), _ranked(counts))
-    return chart
-
-
-def city_chart(records: QuerySet[AlumniRecord], province: str) -> Chart:
-    """One province's records by city (the drill-down of the China map): one GROUP BY
-    (province, city) over the records in China, folded onto the province's spellings.
-
-    Municipalities and SARs (北京, 上海, 天津, 重庆, 香港, 澳门) are drawn by district: records
-    whose city is the municipality itself (or empty) match no district, so they are one row
-    named after the municipality and the chart carries the municipality's total and a note."""
-    name = province_name(province)
-    counts: Counter[str] = Counter()
-    if name:
-        for row in _in_china(records).values("province", "city").annotate(n=Count("pk")).order_by():
-            if province_name(row["province"]) == name:
-                counts[row["city"] or _unknown()] += row["n"]
-    extra: dict[str, Any] = {"province": name}
-    if name in MUNICIPALITIES:
-        whole: Counter[str] = Counter()
-        for city, n in counts.items():
-            is_whole = city == _unknown() or province_name(city) == name
-            whole[name if is_whole else city] += n
-        counts = whole
-        total = sum(counts.values())
-        unplaced = counts.get(name, 0)
-        extra.update(
-            municipality=True,
-            total=total,
-            unplaced=unplaced,
-            note=_(
-                "%(name)s: %(total)s alumni in all; %(unplaced)s give only the city, "
-                "not the district, and are listed in the table."
-            )
-            % {"name": name, "total": total, "unplaced": unplaced},
-        )
-    chart = _chart("city", _("By city"), "hbar", _("City"), _ranked(counts))
-    chart.extra = extra
-    return chart
-
-
-def country_chart(records: QuerySet[AlumniRecord]) -> Chart:
-    """Records by country as world.json names them; a province without a country is China."""
-    keyed = records.annotate(
-        country_key=Case(
-            When(Q(country="") & ~Q(province=""), then=Value("中国")),
-            default=F("country"),
-            output_field=CharField(),
-        )
-    )
-    counts: Counter[str] = Counter()
-    for value, n in _grouped(keyed, "country_key"):
-        counts[country_name(value) or _unknown()] += n
-    return _chart(
-        "country", _("By country or region"), "world", _("Country or region"), _ranked(counts)
-    )
 
 
 def membership_chart(records: QuerySet[AlumniRecord]) -> Chart:
@@ -404,25 +270,29 @@ def chart_specs() -> list[dict[str, str]]:
 
 
 def stats_chart(
-    user: Any, key: str, filters: StatsFilters | None = None, **options: Any
+    user: Any,
+    key: str,
+    filters: StatsFilters | None = None,
+    *,
+    rows_of: Callable[[str, QuerySet[AlumniRecord]], list[tuple[Any, ...]]] | None = None,
+    **options: Any,
 ) -> Chart | None:
-    """One chart by key (None for an unknown key); `province` for the city drill-down."""
+    """One chart by key (None for an unknown key); `province` for the city drill-down.
+    Charts of a pass (selectors_stats_passes) are folded from the pass's grouped rows, which
+    `rows_of(pass, records)` provides (the cache shares them); by default they are queried."""
     from xiaoyou.alumni.selectors_stats_coverage import coverage_chart
+    from xiaoyou.alumni.selectors_stats_passes import PASS_OF, pass_chart, pass_rows
 
     records = stats_records(user, filters)
+    if key in PASS_OF:
+        name = PASS_OF[key]
+        rows = rows_of(name, records) if rows_of else pass_rows(records, name)
+        return pass_chart(key, rows, **options)
     simple = {
-        "graduation_year": lambda: year_chart(records, "graduation_year"),
-        "enrollment_year": lambda: year_chart(records, "enrollment_year"),
-        "college": lambda: college_chart(records),
-        "degree": lambda: degree_chart(records),
-        "gender": lambda: gender_chart(records),
-        "province": lambda: province_chart(records),
-        "country": lambda: country_chart(records),
         "industry": lambda: industry_chart(records),
         "employer": lambda: employer_chart(records),
         "membership": lambda: membership_chart(records),
         "coverage": lambda: coverage_chart(user, filters),
-        "city": lambda: city_chart(records, options.get("province") or ""),
     }
     if key in simple:
         return simple[key]()

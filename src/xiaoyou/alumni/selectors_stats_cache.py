@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import time
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +41,7 @@ def scope_key(user: Any) -> str:
 
 
 def cache_key(user: Any, key: str, filters: StatsFilters | None = None, **options: Any) -> str:
+    """The cache key of chart `key` (or "pass-<name>", a pass's rows) for the user's scope."""
     f = filters or StatsFilters()
     parts = {
         "org": f.org.pk if f.org is not None else None,
@@ -51,17 +54,57 @@ def cache_key(user: Any, key: str, filters: StatsFilters | None = None, **option
     return f"{PREFIX}:{scope_key(user)}:{key}:{digest[:24]}"
 
 
+LOCK_WAIT_SECONDS = 60  # a request waits this long for another computing the same pass
+
+
+def _same_refresh(stored: tuple[float, Any, str], refresh: str) -> bool:
+    """Rows computed by the same refresh (token) within the last minute."""
+    return stored[2] == refresh and time.time() - stored[0] < LOCK_WAIT_SECONDS
+
+
+def _rows_of(user: Any, filters: StatsFilters | None, refresh: str) -> Any:
+    """The pass rows provider for stats_chart: the pass's grouped rows from the cache, or
+    computed once while concurrent requests for the same pass wait (a lock in the cache), so
+    the parallel charts of a cold page cost one scan per pass. `refresh` (a token, one per
+    click of the page's refresh button) recomputes the rows unless a sibling chart of the same
+    refresh already did."""
+    from xiaoyou.alumni.selectors_stats_passes import pass_rows
+
+    def rows_of(name: str, records: Any) -> list[tuple[Any, ...]]:
+        key = cache_key(user, f"pass-{name}", filters)
+        stored = cache.get(key)
+        if stored is not None and (not refresh or _same_refresh(stored, refresh)):
+            return list(stored[1])
+        lock = key + ":lock"
+        if not cache.add(lock, 1, LOCK_WAIT_SECONDS):
+            waited = 0.0
+            while waited < LOCK_WAIT_SECONDS and cache.get(lock) is not None:
+                time.sleep(0.05)
+                waited += 0.05
+                stored = cache.get(key)
+                if stored is not None and (not refresh or _same_refresh(stored, refresh)):
+                    return list(stored[1])
+        try:
+            rows = pass_rows(records, name)
+            cache.set(key, (time.time(), rows, refresh), cache_seconds())
+        finally:
+            cache.delete(lock)
+        return rows
+
+    return rows_of
+
+
 def cached_chart(
     user: Any,
     key: str,
     filters: StatsFilters | None = None,
     *,
-    refresh: bool = False,
+    refresh: bool | str = False,
     **options: Any,
 ) -> Chart | None:
-    """The chart from the cache, computed (and stored) when missing or when `refresh`.
-    The chart's extra holds `as_of` (ISO time of the computation) and `cached` (True when it
-    came from the cache)."""
+    """The chart from the cache, computed (and stored) when missing or when `refresh` (True,
+    or the token of one refresh of the page, shared by its charts). The chart's extra holds
+    `as_of` (ISO time of the computation) and `cached` (True when it came from the cache)."""
     name = cache_key(user, key, filters, **options)
     if not refresh:
         stored = cache.get(name)
@@ -69,7 +112,8 @@ def cached_chart(
             chart: Chart = stored
             chart.extra = {**chart.extra, "cached": True}
             return chart
-    found = stats_chart(user, key, filters, **options)
+    token = (refresh if isinstance(refresh, str) else uuid.uuid4().hex) if refresh else ""
+    found = stats_chart(user, key, filters, rows_of=_rows_of(user, filters, token), **options)
     if found is None:
         return None
     found.extra = {**found.extra, "as_of": timezone.now().isoformat(), "cached": False}

@@ -123,7 +123,10 @@ def _chart(request: HttpRequest, key: str, filters: StatsFilters) -> Chart | Non
     """The cached chart; with ?refresh=1 recomputed unless the user's refreshes of this chart
     are used up (then the cached figures, marked `throttled`)."""
     province = request.GET.get("province", "")
-    refresh = request.GET.get("refresh") == "1"
+    # refresh=<token>: the page sends one token per click, so the charts of one pass
+    # (selectors_stats_passes) recompute it once.
+    refresh: str | bool = request.GET.get("refresh", "")[:40]
+    refresh = False if refresh in ("", "0") else refresh
     throttled = False
     if refresh and not ratelimit.hit(
         f"alumni-stats-refresh:{request.user.pk}:{key}", *REFRESH_RATE
@@ -136,7 +139,7 @@ def _chart(request: HttpRequest, key: str, filters: StatsFilters) -> Chart | Non
 
 
 def alumni_stats_data(request: HttpRequest) -> JsonResponse:
-    """GET ?chart=<key>[&province=广东][&refresh=1] one chart, without `chart` every chart."""
+    """GET ?chart=<key>[&province=广东][&refresh=<token>] one chart, without `chart` every chart."""
     filters = stats_filters(request)
     key = request.GET.get("chart", "")
     if not key:

@@ -2,7 +2,7 @@
  * The page is a shell: <script id="alumni-stats-data"> lists the charts (key, title, kind) and
  * every chart fetches its own figures from the data endpoint, all in parallel, so the first
  * paint never waits for the slowest query. Figures are cached server-side; the oldest "as of"
- * is shown and the refresh button refetches every chart with refresh=1. Map outlines are
+ * is shown and the refresh button refetches every chart with refresh=<one token per click>. Map outlines are
  * fetched from the static URLs in the grid's data attributes. The China map drills down into a
  * province (its cities; municipalities by district, with the municipality's total as a note);
  * the world map into China. The table under a chart follows what the chart shows. Every chart
@@ -249,7 +249,7 @@
     var grid = doc.querySelector(".alumni-stats-grid");
     if (!source || !grid || !window.echarts) return;
     var specs = JSON.parse(source.textContent);
-    var pending = {}, refresh = { on: false };
+    var pending = {}, refresh = { token: "" };
     var ctx = {
       specs: specs,
       provinces: JSON.parse(doc.getElementById("alumni-stats-provinces").textContent),
@@ -258,7 +258,7 @@
       urls: { china: grid.dataset.chinaMap, world: grid.dataset.worldMap, province: grid.dataset.provinceMap, data: grid.dataset.endpoint }
     };
     ctx.fetchChart = function (key, extra) {
-      var url = ctx.urls.data + "?" + ctx.query + "&chart=" + encodeURIComponent(key) + (extra || "") + (refresh.on ? "&refresh=1" : "");
+      var url = ctx.urls.data + "?" + ctx.query + "&chart=" + encodeURIComponent(key) + (extra || "") + (refresh.token ? "&refresh=" + refresh.token : "");
       return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
         if (!response.ok) throw new Error("chart " + key + ": " + response.status);
         return response.json();
@@ -332,9 +332,10 @@
     var refreshButton = doc.querySelector("[data-stats-refresh]");
     if (refreshButton) refreshButton.addEventListener("click", function () {
       refreshButton.disabled = true;
-      pending = {}; refresh.on = true; asOf.oldest = null;
+      // One token per click: the charts sharing a scan recompute it once.
+      pending = {}; refresh.token = Date.now().toString(36) + Math.random().toString(36).slice(2, 8); asOf.oldest = null;
       elements.forEach(function (element) { element.dataset.ready = "loading"; });
-      loadAll().then(function () { refresh.on = false; refreshButton.disabled = false; });
+      loadAll().then(function () { refresh.token = ""; refreshButton.disabled = false; });
     });
     Array.prototype.forEach.call(grid.querySelectorAll("[data-png]"), function (button) {
       button.addEventListener("click", function () {
