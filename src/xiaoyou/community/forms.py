@@ -18,7 +18,7 @@ from xiaoyou.organizations.models import ContentReviewMode
 
 
 class MessageForm(forms.Form):
-    org = forms.TypedChoiceField(label=_("To"), coerce=int)
+    org = forms.TypedChoiceField(label=_("Post to"), coerce=int)
     visibility = forms.ChoiceField(
         label=_("Visibility"),
         choices=BoardVisibility.choices,
@@ -28,7 +28,9 @@ class MessageForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body = forms.CharField(
-        label=_("Message"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your message"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:

@@ -37,7 +37,7 @@ class BoardMessage(TimeStampedModel):
         default=BoardVisibility.PUBLIC,
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message text"))
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -73,7 +73,10 @@ class BoardReply(TimeStampedModel):
     """A reply in a message's thread: official (staff of the organization) or the author's."""
 
     message = models.ForeignKey(
-        BoardMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="replies"
+        BoardMessage,
+        verbose_name=_("board message"),
+        on_delete=models.CASCADE,
+        related_name="replies",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,8 +9,8 @@ from xiaoyou.core.models import TimeStampedModel
 
 
 class HelpKind(models.TextChoices):
-    REQUEST = "request", _("Request")  # 求助
-    OFFER = "offer", _("Offer")  # 提供帮助
+    REQUEST = "request", _("Request for help")  # 求助
+    OFFER = "offer", _("Offer of help")  # 提供帮助
 
 
 class HelpCategory(models.TextChoices):

@@ -191,7 +191,7 @@ def _details(message: BoardMessage) -> list[tuple[Any, Any]]:
         (_("Organization"), message.org.name),
         (_("Author"), str(message.author)),
         (_("Title"), message.title),
-        (_("Message"), message.body),
+        (_("Message text"), message.body),
         (_("Status"), message.get_status_display()),
     ]
 

@@ -27,7 +27,10 @@ from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.tables import Column, DataTable, Filter
 
-UNANSWERED_CHOICES = [("1", gettext_lazy("Unanswered")), ("0", gettext_lazy("Answered"))]
+UNANSWERED_CHOICES = [
+    ("1", gettext_lazy("Awaiting an official reply")),
+    ("0", gettext_lazy("Officially replied")),
+]
 
 
 def _get(request: HttpRequest, pk: int) -> BoardMessage:
@@ -38,7 +41,7 @@ def _get(request: HttpRequest, pk: int) -> BoardMessage:
 
 
 def _answered(message: BoardMessage) -> str:
-    return _("Answered") if message.answered_at else _("Unanswered")
+    return _("Officially replied") if message.answered_at else _("Awaiting an official reply")
 
 
 def board_table(request: HttpRequest) -> DataTable:
