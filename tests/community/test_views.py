@@ -259,3 +259,41 @@ def test_console_help_and_settings(client, org_tree, college_admin):
     settings = org_tree.college.community_settings
     assert (settings.board_review_mode, settings.help_review_mode) == ("none", "post")
     assert settings.report_hide_threshold == 4
+
+
+def test_a_private_organizations_board_is_for_its_members(client, org_tree, verified_alumnus):
+    org_tree.club.visibility = "private"
+    org_tree.club.save(update_fields=["visibility"])
+    message = BoardMessageFactory(org=org_tree.club)
+    client.force_login(verified_alumnus)  # a member of the college, not of its club
+    assert client.get(reverse("hall:community_message", args=[message.pk])).status_code == 404
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(org=org_tree.club, user=verified_alumnus)
+    assert client.get(reverse("hall:community_message", args=[message.pk])).status_code == 200
+
+
+def test_the_to_do_page_shows_what_was_posted(client, org_tree, college_admin, verified_alumnus):
+    from xiaoyou.community.services import board, help
+
+    message = board.board_message_post(
+        actor=verified_alumnus,
+        org=org_tree.college,
+        title="校庆",
+        body="校庆晚会在哪里举行？",
+        visibility="public",
+    )
+    post = HelpPostFactory(org=org_tree.college, title="送自行车")
+    help.help_report_submit(actor=UserFactory(), post=post, reason="重复发布")
+    from xiaoyou.core.models import ReviewItem
+
+    console_login(client, college_admin)
+    for item in ReviewItem.objects.filter(org=org_tree.college):
+        page = client.get(reverse("console:review_detail", args=[item.pk]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert ("校庆晚会在哪里举行？" in text) or ("重复发布" in text and "送自行车" in text)
+    assert (
+        ReviewItem.objects.filter(kind=board.MESSAGE_REVIEW_KIND, object_id=str(message.pk)).count()
+        == 1
+    )

@@ -39,12 +39,26 @@ def _org_open(user: Any, message: BoardMessage) -> bool:
     return org.is_active and org.archived_at is None
 
 
+def _org_readable(user: Any, org: Any) -> bool:
+    """The board of a private (invitation-only) organization is for its members."""
+    from xiaoyou.organizations.models import Visibility
+    from xiaoyou.organizations.selectors_membership import hall_organization
+
+    if org.visibility != Visibility.PRIVATE:
+        return bool(org.is_active)
+    return hall_organization(user, org.pk) is not None
+
+
 def _message_visible(user: Any, message: BoardMessage) -> bool:
     if message.status == ModerationStatus.DELETED:
         return _moderates(user, message.org)
-    if message.status == ModerationStatus.PUBLISHED and message.is_public:
+    if _is_author(user, message) or _moderates(user, message.org):
         return True
-    return _is_author(user, message) or _moderates(user, message.org)
+    return (
+        message.status == ModerationStatus.PUBLISHED
+        and message.is_public
+        and _org_readable(user, message.org)
+    )
 
 
 def _message_repliable(user: Any, message: BoardMessage) -> bool:
