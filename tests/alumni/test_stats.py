@@ -265,6 +265,7 @@ def test_api_returns_scoped_charts(client, school, college_admin, outsider):
     assert response.status_code == 200, response.content
     chart = response.json()["charts"][0]
     assert dict(zip(chart["labels"], chart["values"], strict=True)) == {"广东": 2, "北京": 1}
+    assert chart["as_of"]  # the figures' time: they may come from the statistics cache
     everything = client.get("/api/v1/alumni/stats").json()["charts"]
     assert {"coverage", "custom_hobby", "membership"} <= {item["key"] for item in everything}
     assert client.get("/api/v1/alumni/stats", {"chart": "nope"}).status_code == 404
