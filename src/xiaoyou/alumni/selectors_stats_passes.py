@@ -3,7 +3,7 @@
 A pass is one GROUP BY over a few small columns; its grouped rows (tens of thousands at most,
 whatever the number of records) are folded in Python into each of its charts:
 
-- "core": (graduation_year, enrollment_year, department_id, degree_level, gender) -> the two
+- "core": (gender, degree_level, department_id, enrollment_year, graduation_year) -> the two
   year charts, college, degree and gender;
 - "place": (country, province, city) -> the province map, the world map and every
   province's cities (the map's drill-down).
@@ -27,7 +27,9 @@ from xiaoyou.alumni.selectors_stats import Chart, _chart, _ranked, _unknown
 from xiaoyou.alumni.stats_regions import CHINA_VALUES, MUNICIPALITIES, country_name, province_name
 
 PASSES: dict[str, tuple[str, ...]] = {
-    "core": ("graduation_year", "enrollment_year", "department_id", "degree_level", "gender"),
+    # Unindexed columns first: with graduation_year first SQLite walks its index to group and
+    # reads the table in index order (twice as slow at 1M records as a plain scan + sort).
+    "core": ("gender", "degree_level", "department_id", "enrollment_year", "graduation_year"),
     "place": ("country", "province", "city"),
 }
 PASS_OF = {
