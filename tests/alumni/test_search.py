@@ -218,8 +218,10 @@ def test_search_page_lists_masked_phones_in_fixed_queries(
         client.get(url)
     with CaptureQueriesContext(connection) as filtered:
         client.get(url, {"q": "王芳", "city": "北京", "grad_from": "2000"})
-    # A CJK term adds one query (department names); otherwise the count does not move.
-    assert len(one) == len(many)
+    # A one-term search first tries the exact/prefix branch alone (one query, enough when it
+    # fills the page) and a CJK term adds one query (department names); the count never
+    # grows with the number of records shown.
+    assert len(one) == len(many) + 1
     assert len(filtered) == len(one) + 1
 
 
@@ -321,3 +323,23 @@ def test_api_search(client, school, platform_admin, college_admin, english):
     client.force_login(college_admin)
     response = client.get("/api/v1/alumni/records", {"q": "王芳"})
     assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize("text", ["zsf", "zhang", "张三", "zh"])
+def test_prefix_shortcut_pages_equal_the_full_ranking(org_tree, platform_admin, text):
+    """The exact/prefix branch answers a full page alone; its pages are those of the whole
+    ranked search, and later pages continue where it stops."""
+    from xiaoyou.alumni.selectors_search import search_queryset
+
+    root = org_tree.root
+    for index in range(26):
+        _record(root, "张三" + "丰峰锋凤"[index % 4] + ("" if index < 4 else str(index)))
+    for index in range(8):  # match only as fragments: employer, email
+        _record(root, f"赵{index}", employer="zsf zhang 张三 科技", email=f"zhzsf{index}@x.cn")
+    everything = list(search_queryset(user=platform_admin, text=text))
+    pages = []
+    for page in (1, 2, 3):
+        result = search_records(user=platform_admin, text=text, page=page, page_size=10)
+        pages.extend(result.records)
+        assert result.total == len(everything)
+    assert [record.pk for record in pages] == [record.pk for record in everything[:30]]

@@ -21,22 +21,31 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
+    CharField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 
 from xiaoyou.alumni.models import AlumniRecord, Department
 from xiaoyou.alumni.selectors_search_custom import CustomFilter, apply_custom_filters
+from xiaoyou.alumni.selectors_search_rank import (
+    RANKED_ORDER,
+    Unindexed,
+    prefix_q,
+    rank_expression,
+    rank_key_expression,
+    tier_conditions,
+)
 from xiaoyou.core import policy
 
 # The searched text; the same expression as the pg_trgm index of the migration.
@@ -69,7 +78,6 @@ MAX_PAGE_SIZE = 200
 # index branches and never cut. Without the cap, ranking sorts every match for one page.
 MATCH_CAP = 20_000
 CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-HIGH = "\U0010ffff"
 
 
 class Sort:
@@ -135,13 +143,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _prefix(field_name: str, term: str) -> Q:
-    if connection.vendor == "postgresql":
-        # LIKE 'x%': served by the varchar_pattern_ops index Django adds to indexed CharFields,
-        # and correct under any collation (a range is not, outside the C collation).
-        return Q(**{f"{field_name}__startswith": term})
-    # SQLite: a range, not LIKE (case-insensitive there, so it would skip the index).
-    return Q(**{f"{field_name}__gte": term, f"{field_name}__lt": term + HIGH})
+_prefix = prefix_q
 
 
 def _text_match(term: str) -> Q:
@@ -224,24 +226,6 @@ def _term_q(term: str) -> Q:
     return query
 
 
-def _rank(text: str) -> Case:
-    whole = "".join(terms_of(text))
-    return Case(
-        When(name=whole, then=Value(0)),
-        When(_prefix("name", whole), then=Value(1)),
-        When(
-            Q(name_pinyin=whole) | Q(name_initials=whole),
-            then=Value(2),
-        ),
-        When(
-            _prefix("name_pinyin", whole) | _prefix("name_initials", whole),
-            then=Value(3),
-        ),
-        default=Value(4),
-        output_field=IntegerField(),
-    )
-
-
 def alumni_scope(
     user: Any, queryset: QuerySet[AlumniRecord] | None = None
 ) -> QuerySet[AlumniRecord]:
@@ -271,31 +255,49 @@ def alumni_scope(
 
 
 def _apply_filters(
-    queryset: QuerySet[AlumniRecord], filters: SearchFilters
+    queryset: QuerySet[AlumniRecord], filters: SearchFilters, *, steer: bool = False
 ) -> QuerySet[AlumniRecord]:
+    """`queryset` narrowed by the filters; with `steer` (a text is searched too) the plain
+    columns are compared through `Unindexed`, so SQLite walks the text's index instead."""
     f = filters
+    aliases: dict[str, Any] = {}
+
+    def column(name: str, output: Any) -> str:
+        if not steer:
+            return name
+        aliases[f"unindexed_{name}"] = Unindexed(F(name), output_field=output)
+        return f"unindexed_{name}"
+
+    conditions: dict[str, Any] = {}
     if f.department:
-        queryset = queryset.filter(department_id__in=_units_under(f.department))
+        conditions[column("department_id", IntegerField()) + "__in"] = _units_under(f.department)
     if f.major:
-        queryset = queryset.filter(major_id=f.major)
-    if f.class_name:
-        queryset = queryset.filter(class_name=f.class_name)
-    if f.degree_level:
-        queryset = queryset.filter(degree_level=f.degree_level)
-    if f.enrollment_year_min:
-        queryset = queryset.filter(enrollment_year__gte=f.enrollment_year_min)
-    if f.enrollment_year_max:
-        queryset = queryset.filter(enrollment_year__lte=f.enrollment_year_max)
-    if f.graduation_year_min:
-        queryset = queryset.filter(graduation_year__gte=f.graduation_year_min)
-    if f.graduation_year_max:
-        queryset = queryset.filter(graduation_year__lte=f.graduation_year_max)
-    for name in ("province", "city", "industry", "status", "verification", "gender"):
+        conditions[column("major_id", IntegerField())] = f.major
+    text_field = CharField()
+    for name in ("class_name", "degree_level", "province", "city", "industry", "status"):
         value = getattr(f, name)
         if value:
-            queryset = queryset.filter(**{name: value})
+            conditions[column(name, text_field)] = value
+    for name in ("verification", "gender"):
+        value = getattr(f, name)
+        if value:
+            conditions[column(name, text_field)] = value
+    for name, lookup in (
+        ("enrollment_year_min", "gte"),
+        ("enrollment_year_max", "lte"),
+        ("graduation_year_min", "gte"),
+        ("graduation_year_max", "lte"),
+    ):
+        value = getattr(f, name)
+        if value:
+            field_name = name.rsplit("_", 1)[0]
+            conditions[f"{column(field_name, IntegerField())}__{lookup}"] = value
     if f.is_key_alumnus is not None:
-        queryset = queryset.filter(is_key_alumnus=f.is_key_alumnus)
+        conditions[column("is_key_alumnus", BooleanField())] = f.is_key_alumnus
+    if aliases:
+        queryset = queryset.alias(**aliases)
+    if conditions:
+        queryset = queryset.filter(**conditions)
     if f.tags:
         through = AlumniRecord.tags.through
         queryset = queryset.filter(
@@ -309,13 +311,17 @@ def _apply_filters(
     return queryset
 
 
+def _steer(terms: list[str]) -> bool:
+    return bool(terms) and connection.vendor == "sqlite"
+
+
 def search_queryset(
     *, user: Any, text: str = "", filters: SearchFilters | None = None, sort: str = ""
 ) -> QuerySet[AlumniRecord]:
     """The ordered queryset of a search (for exports and audiences; pages use search_records)."""
-    queryset = alumni_scope(user)
-    queryset = _apply_filters(queryset, filters or SearchFilters())
     terms = terms_of(text)
+    queryset = alumni_scope(user)
+    queryset = _apply_filters(queryset, filters or SearchFilters(), steer=_steer(terms))
     for term in terms:
         queryset = queryset.filter(_term_q(term))
     if sort not in Sort.CHOICES:
@@ -325,8 +331,43 @@ def search_queryset(
             # Filters alone: the most recently added first. Walking the primary key backwards
             # stops at the first page; sorting by name would sort every matching record.
             return queryset.order_by("-pk")
-        return queryset.annotate(search_rank=_rank(text)).order_by("search_rank", "name", "pk")
+        return (
+            queryset.annotate(search_rank=rank_expression("".join(terms)))
+            .annotate(search_key=rank_key_expression())
+            .order_by(*RANKED_ORDER)
+        )
     return queryset.order_by(sort, "pk")
+
+
+def _tier_page_ids(
+    *, user: Any, term: str, filters: SearchFilters | None, needed: int
+) -> list[int]:
+    """The ids of the first `needed` records of the tiers 0-4 (see selectors_search_rank), in
+    one round trip: a UNION ALL of one index-ordered, limited scan per tier."""
+    base = _apply_filters(alumni_scope(user), filters or SearchFilters(), steer=_steer([term]))
+    parts: list[str] = []
+    params: list[Any] = []
+    for tier, (condition, order) in enumerate(tier_conditions(term)):
+        key = F(order[0]) if order[0] != "pk" else Value("")
+        scan = (
+            base.filter(condition)
+            .annotate(search_tier=Value(tier), search_key=key)
+            .order_by(*order)
+            .values_list("pk", "search_tier", "search_key")[:needed]
+        )
+        try:
+            sql, scan_params = scan.query.sql_with_params()
+        except EmptyResultSet:  # nothing in scope: no scan at all
+            continue
+        parts.append(f"SELECT * FROM ({sql}) AS tier{tier}")  # noqa: S608 (ORM-built SQL)
+        params.extend(scan_params)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    found.sort(key=lambda row: (row[1], row[2] or "", row[0]))
+    return [row[0] for row in found[:needed]]
 
 
 def search_records(
@@ -338,12 +379,27 @@ def search_records(
     page: int = 1,
     page_size: int = 20,
 ) -> SearchResult:
-    """One page of a search, with a count capped at COUNT_CAP (never a COUNT(*) over 1M)."""
+    """One page of a search, with a count capped at COUNT_CAP (never a COUNT(*) over 1M).
+
+    A one-term search in relevance order first takes its page from the index-ordered tiers
+    (exact and prefix matches of name, pinyin, initials); the whole ranked search runs only
+    when they hold fewer records than the page needs.
+    """
     page = max(1, int(page or 1))
     page_size = min(max(1, int(page_size or 20)), MAX_PAGE_SIZE)
-    queryset = search_queryset(user=user, text=text, filters=filters, sort=sort)
     offset = (page - 1) * page_size
-    rows = list(queryset.select_related("department", "major")[offset : offset + page_size + 1])
+    needed = offset + page_size + 1
+    terms = terms_of(text)
+    queryset = search_queryset(user=user, text=text, filters=filters, sort=sort)
+    rows: list[AlumniRecord] = []
+    if sort in ("", Sort.RELEVANCE) and len(terms) == 1:
+        ids = _tier_page_ids(user=user, term=terms[0], filters=filters, needed=needed)
+        if len(ids) >= needed:
+            wanted = ids[offset:needed]
+            found = AlumniRecord.objects.select_related("department", "major").in_bulk(wanted)
+            rows = [found[pk] for pk in wanted if pk in found]
+    if not rows:
+        rows = list(queryset.select_related("department", "major")[offset:needed])
     has_next = len(rows) > page_size
     rows = rows[:page_size]
     if page == 1 and not has_next:

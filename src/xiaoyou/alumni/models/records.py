@@ -180,6 +180,10 @@ class AlumniRecord(TimeStampedModel):
                 name="one_record_per_student_id",
             )
         ]
+        # College (and units below it) + a range of years: the archive's most common filter.
+        indexes = [
+            models.Index(fields=["department", "graduation_year"], name="alumni_record_dept_grad")
+        ]
 
     def __str__(self) -> str:
         return self.name

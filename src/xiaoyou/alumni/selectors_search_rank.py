@@ -1,0 +1,100 @@
+"""Relevance order of the alumni search box, and the index-ordered tiers that serve its pages.
+
+A one-term search ranks records in tiers; inside a tier the order is the one a B-tree already
+keeps, so the first page of a tier is an index range scan that stops after the page:
+
+    0  name equals the text                      by id
+    1  name starts with the text                 by name      (index on name)
+    2  full pinyin or initials equal the text    by pinyin
+    3  full pinyin starts with the text          by pinyin    (index on name_pinyin)
+    4  initials start with the text              by initials  (index on name_initials)
+    5  any other match (fragments: FTS5 / pg_trgm, bigrams, departments)   by pinyin
+
+Pinyin order is also the order Chinese readers expect of a list of names (通讯录). Only when the
+tiers 0-4 hold fewer records than the page needs is the whole search (tier 5 included) ranked,
+with the same ORDER BY, so a page is the same either way (tests compare the two).
+
+While a text is searched, SQLite is kept from answering the filters (years, department...) by
+their own indexes: with the unary "+" of `Unindexed` its planner walks the text's index and
+checks the filters per row, instead of scanning a whole graduation-year range.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+
+HIGH = "\U0010ffff"
+
+
+def prefix_q(field_name: str, term: str) -> Q:
+    if connection.vendor == "postgresql":
+        # LIKE 'x%': served by the varchar_pattern_ops index Django adds to indexed CharFields,
+        # and correct under any collation (a range is not, outside the C collation).
+        return Q(**{f"{field_name}__startswith": term})
+    # SQLite: a range, not LIKE (case-insensitive there, so it would skip the index).
+    return Q(**{f"{field_name}__gte": term, f"{field_name}__lt": term + HIGH})
+
+
+def pinyin_tiers_apply(whole: str) -> bool:
+    # As the term match treats them: short ASCII terms only when letters (pinyin, initials).
+    return whole.isascii() and (len(whole) >= 3 or whole.isalpha())
+
+
+def tier_conditions(whole: str) -> list[tuple[Q, tuple[str, ...]]]:
+    """(condition, order) of the tiers 0-4 of `whole`, each excluding the tiers before it."""
+    exact = Q(name=whole)
+    name_prefix = prefix_q("name", whole)
+    tiers: list[tuple[Q, tuple[str, ...]]] = [
+        (exact, ("pk",)),
+        (name_prefix & ~exact, ("name", "pk")),
+    ]
+    if pinyin_tiers_apply(whole):
+        same = Q(name_pinyin=whole) | Q(name_initials=whole)
+        pinyin_prefix = prefix_q("name_pinyin", whole)
+        before = exact | name_prefix
+        tiers.append((same & ~before, ("name_pinyin", "pk")))
+        before |= same
+        tiers.append((pinyin_prefix & ~before, ("name_pinyin", "pk")))
+        if len(whole) > 1:  # one letter: every initials match is a pinyin match already
+            before |= pinyin_prefix
+            tiers.append((prefix_q("name_initials", whole) & ~before, ("name_initials", "pk")))
+    return tiers
+
+
+def rank_expression(whole: str) -> Case:
+    when = [
+        When(name=whole, then=Value(0)),
+        When(prefix_q("name", whole), then=Value(1)),
+    ]
+    if pinyin_tiers_apply(whole):
+        when += [
+            When(Q(name_pinyin=whole) | Q(name_initials=whole), then=Value(2)),
+            When(prefix_q("name_pinyin", whole), then=Value(3)),
+            When(prefix_q("name_initials", whole), then=Value(4)),
+        ]
+    return Case(*when, default=Value(5), output_field=IntegerField())
+
+
+def rank_key_expression() -> Case:
+    """The order inside a tier (needs the `search_rank` annotation)."""
+    return Case(
+        When(search_rank=0, then=Value("")),
+        When(search_rank=1, then=F("name")),
+        When(search_rank=4, then=F("name_initials")),
+        default=F("name_pinyin"),
+    )
+
+
+RANKED_ORDER = ("search_rank", "search_key", "pk")
+
+
+class Unindexed(Func):
+    """The column as is, but on SQLite as "+column", which no index answers (see above)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
