@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiaoyou.organizations",
     "xiaoyou.alumni",
     "xiaoyou.community",
+    "xiaoyou.privacy",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "xiaoyou.accounts.middleware.StaffSecurityMiddleware",
+    "xiaoyou.privacy.middleware.PolicyConsentMiddleware",
     "xiaoyou.core.middleware.ApplicationErrorMiddleware",
 ]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoyou.accounts import services
 from xiaoyou.accounts.adapters import request_ip
 from xiaoyou.accounts.errors import SmsRateLimited
+from xiaoyou.privacy import signup as privacy_signup
 
 
 class SignupMethod:
@@ -44,6 +45,7 @@ class SignupForm(allauth_forms.SignupForm):
             self.fields["email"].label = _("Email")
         if "password1" in self.fields:
             self.fields["password1"].label = _("Password")
+        privacy_signup.signup_form_init(self)  # PIPL: the privacy policy's consent box
 
     @property
     def signup_method(self) -> str:
@@ -74,6 +76,10 @@ class SignupForm(allauth_forms.SignupForm):
             if error:
                 self.add_error("phone", error)
         return cleaned
+
+    def custom_signup(self, request: Any, user: Any) -> None:
+        super().custom_signup(request, user)
+        privacy_signup.signup_form_saved(self, request, user)  # records the consent
 
 
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("alumni/stats/", include("xiaoyou.alumni.urls_stats")),
     path("alumni/", include("xiaoyou.alumni.urls_console")),
     path("community/", include("xiaoyou.community.urls_console")),
+    path("privacy/", include("xiaoyou.privacy.urls_console")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

@@ -116,3 +116,18 @@ search_providers = Registry()
 org_counters = Registry()
 # Sections of an organization's hall home page (OrgSection), e.g. upcoming events.
 org_home_sections = Registry()
+
+
+@dataclass(frozen=True)
+class PersonalDataExporter:
+    """A section of "download my data" (PIPL): `export(user)` returns the rows about `user`
+    (a list of flat dicts, values JSON-serializable). Each app registers its own section."""
+
+    key: str
+    label: Any
+    export: Callable[[Any], list[dict[str, Any]]]
+    order: int = 100
+
+
+# Sections of a person's data export (xiaoyou.privacy), e.g. profile, memberships, posts.
+personal_data_exporters = Registry()

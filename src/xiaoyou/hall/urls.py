@@ -21,4 +21,5 @@ urlpatterns = [
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),
     path("community/", include("xiaoyou.community.urls_hall")),
+    path("privacy/", include("xiaoyou.privacy.urls_hall")),
 ]
