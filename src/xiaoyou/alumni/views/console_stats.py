@@ -3,7 +3,7 @@
 The page is a shell (titles, no figures: it renders at once); static/alumni/stats.js fetches
 every chart's JSON from the data endpoint in parallel and draws it with ECharts, so each chart
 appears as soon as its own query is done. Figures come from the statistics cache
-(selectors_stats_cache, 10 minutes) with the time they were computed; `refresh=1` recomputes,
+(selectors_stats_cache, 10 minutes) with the time they were computed; `refresh=<token>` recomputes,
 at most REFRESH_RATE times per user and chart. The China and world maps load their outlines
 from static files and drill down through the same endpoint (chart=city&province=...).
 Filters: an organization the user administers (platform admins may also choose the whole
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from xiaoyou.alumni.selectors_stats import Chart, StatsFilters, chart_keys, chart_specs
 from xiaoyou.alumni.selectors_stats_cache import cache_seconds, cached_chart
-from xiaoyou.alumni.stats_regions import MUNICIPALITIES, PROVINCE_FILES
+from xiaoyou.alumni.stats_regions import PROVINCE_FILES
 from xiaoyou.console.context import current_org, org_choices
 from xiaoyou.core import ratelimit
 from xiaoyou.core.excel import export_response
@@ -110,7 +110,6 @@ def alumni_stats(request: HttpRequest) -> HttpResponse:
             "specs": specs,
             "maps": maps,
             "province_files": PROVINCE_FILES,
-            "municipalities": sorted(MUNICIPALITIES),
             "filters": filters,
             "org_options": org_choices(request),
             "whole_archive": request.user.is_superuser,
@@ -120,7 +119,7 @@ def alumni_stats(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(request: HttpRequest, key: str, filters: StatsFilters) -> Chart | None:
-    """The cached chart; with ?refresh=1 recomputed unless the user's refreshes of this chart
+    """The cached chart; with ?refresh=<token> recomputed unless the user's refreshes of this chart
     are used up (then the cached figures, marked `throttled`)."""
     province = request.GET.get("province", "")
     # refresh=<token>: the page sends one token per click, so the charts of one pass
