@@ -52,8 +52,32 @@ def _register_console() -> None:
 
 def _register_hall() -> None:
     from xiaoyou.community.views import hall_board, hall_help
-    from xiaoyou.core.registry import Section, hall_home_sections, personal_center_entries
+    from xiaoyou.core.registry import (
+        QuickEntry,
+        Section,
+        hall_home_sections,
+        hall_menu,
+        personal_center_entries,
+    )
 
+    hall_menu.add(
+        QuickEntry(
+            key="community_board",
+            label=_("Message board"),
+            url_name="hall:community_board",
+            icon="message",
+            order=60,
+        )
+    )
+    hall_menu.add(
+        QuickEntry(
+            key="community_help",
+            label=_("Mutual help"),
+            url_name="hall:community_help",
+            icon="heart",
+            order=65,
+        )
+    )
     hall_home_sections.add(
         Section(
             key="community_board",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import unescape
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 
@@ -16,9 +18,11 @@ class Branding:
     brand_color: str
     logo_url: str
     cover_url: str
+    # The main association's introduction, featured under its name on the hall home.
+    introduction: str = ""
 
 
-CACHE_KEY = "branding:v1"
+CACHE_KEY = "branding:v2"
 
 
 def current() -> Branding:
@@ -38,6 +42,8 @@ def current() -> Branding:
         brand_color=settings.BRAND_COLOR,
         logo_url=root.logo.url if root and root.logo else "",
         cover_url=root.cover.url if root and root.cover else "",
+        # Stored as sanitized HTML; the header shows it as plain text.
+        introduction=unescape(strip_tags(root.introduction)).strip() if root else "",
     )
     cache.set(CACHE_KEY, value, 60)
     return value

@@ -109,6 +109,8 @@ class Registry:
 console_nav = Registry()
 dashboard_figures = Registry()
 quick_entries = Registry()
+# The hall home's menu of common entries (QuickEntry; `permission(user)` may hide one).
+hall_menu = Registry()
 hall_home_sections = Registry()
 personal_center_entries = Registry()
 search_providers = Registry()

@@ -27,3 +27,15 @@ class HallConfig(AppConfig):
         personal_center_entries.add(
             Section(key="notifications", label=_("My notifications"), render=center_entry, order=20)
         )
+        # 首页 → 最新加入的校友: the newest members of the main association (avatars).
+        from xiaoyou.core.registry import hall_home_sections
+        from xiaoyou.hall.sections import recent_members_section
+
+        hall_home_sections.add(
+            Section(
+                key="recent_members",
+                label=_("Recently joined alumni"),
+                render=recent_members_section,
+                order=10,
+            )
+        )

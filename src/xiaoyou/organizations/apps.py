@@ -86,6 +86,17 @@ def _register_membership() -> None:
             key="my_orgs", label=_("My organizations"), render=hall_orgs.my_orgs_entry, order=30
         )
     )
+    from xiaoyou.core.registry import QuickEntry, hall_menu
+
+    hall_menu.add(
+        QuickEntry(
+            key="org_directory",
+            label=_("Organizations"),
+            url_name="hall:org_directory",
+            icon="org",
+            order=30,
+        )
+    )
     hall_home_sections.add(
         Section(
             key="org_recommendations",

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from xiaoyou.core.registry import hall_home_sections, personal_center_entries
+from xiaoyou.hall.sections import menu_links
+from xiaoyou.hall.selectors import main_membership
 
 # Tabs of the hall whose module is not built yet; the module's own URL (mounted before the
 # hall's catch-all include) takes the same path over when it lands.
@@ -34,17 +36,32 @@ def _rendered(registry_items: list, request: HttpRequest) -> list[dict]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """首页: the school's header (branding, cached), the menu of common entries and the sections
+    the modules register. Each section costs at most one query, so the page's query count is
+    fixed whatever the size of the archive (tests/hall/test_home.py asserts it)."""
     return render(
-        request, "hall/home.html", {"sections": _rendered(hall_home_sections.all(), request)}
+        request,
+        "hall/home.html",
+        {
+            "menu": menu_links(request),
+            "sections": _rendered(hall_home_sections.all(), request),
+        },
     )
 
 
 def me(request: HttpRequest) -> HttpResponse:
-    """The personal center; visitors who are not signed in get the sign-in invitation."""
-    entries = (
-        _rendered(personal_center_entries.all(), request) if request.user.is_authenticated else []
+    """The personal center; visitors who are not signed in get the sign-in invitation. A user
+    who is not a member of the main association is invited to join it first (入会)."""
+    if not request.user.is_authenticated:
+        return render(request, "hall/me.html", {"entries": []})
+    return render(
+        request,
+        "hall/me.html",
+        {
+            "main": main_membership(request.user),
+            "entries": _rendered(personal_center_entries.all(), request),
+        },
     )
-    return render(request, "hall/me.html", {"entries": entries})
 
 
 def placeholder(request: HttpRequest, section: str) -> HttpResponse:

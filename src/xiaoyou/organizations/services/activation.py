@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoyou.core import audit
+from xiaoyou.core import audit, fragment_cache
 from xiaoyou.organizations.models import (
     Membership,
     MembershipSource,
@@ -25,6 +25,9 @@ from xiaoyou.organizations.models import (
     Role,
 )
 from xiaoyou.organizations.services.roles import role_grant
+
+# Cached fragments built from memberships (core.fragment_cache) are rebuilt after a change.
+MEMBERSHIP_TOPIC = "organizations.memberships"
 
 
 def _verified_phone(user: Any) -> str:
@@ -123,6 +126,7 @@ def membership_activate(
         )
         if org.parent_id is not None:
             _ensure_main_membership(actor=actor, org=org, user=user, alumni_record=alumni_record)
+        fragment_cache.invalidate(MEMBERSHIP_TOPIC)  # the hall home's "recently joined"
     return membership
 
 

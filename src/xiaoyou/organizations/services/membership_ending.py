@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoyou.core import audit, notifications, policy
+from xiaoyou.core import audit, fragment_cache, notifications, policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations import errors_membership as member_errors
 from xiaoyou.organizations.models import (
@@ -24,6 +24,7 @@ from xiaoyou.organizations.models import (
     OrgRole,
     Role,
 )
+from xiaoyou.organizations.services.activation import MEMBERSHIP_TOPIC
 from xiaoyou.organizations.services.roles import role_revoke
 
 MEMBERSHIP_ENDED_KIND = "organizations.membership_ended"
@@ -87,6 +88,7 @@ def _end_memberships(
     ).select_related("org")
     for granted in list(member_roles):
         role_revoke(actor=actor, user=user, org=granted.org, role=Role.MEMBER)
+    fragment_cache.invalidate(MEMBERSHIP_TOPIC)
     return memberships
 
 
