@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiaoyou.organizations",
     "xiaoyou.alumni",
     "xiaoyou.community",
+    "xiaoyou.directory",
     "xiaoyou.privacy",
     "xiaoyou.console",
     "xiaoyou.hall",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("alumni/stats/", include("xiaoyou.alumni.urls_stats")),
     path("alumni/", include("xiaoyou.alumni.urls_console")),
     path("community/", include("xiaoyou.community.urls_console")),
+    path("directory/", include("xiaoyou.directory.urls_console")),
     path("privacy/", include("xiaoyou.privacy.urls_console")),
 ]
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("me/profile/", include("xiaoyou.alumni.urls_hall_profile")),
     path("language", hall.set_language, name="set_language"),
     path("events/", hall.placeholder, {"section": "events"}, name="events"),
-    path("alumni/", hall.placeholder, {"section": "alumni"}, name="alumni"),
+    path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),

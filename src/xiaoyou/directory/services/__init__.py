@@ -1,0 +1,1 @@
+"""Writes of the directory: privacy settings, school defaults, business-card exchange."""
