@@ -17,6 +17,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -159,7 +160,7 @@ def account_delete(*, actor: Any, reauthenticated_by: str) -> Erasure:
     posts and records keep a consistent author; one audit entry and one Erasure row.
     """
     with transaction.atomic():
-        user = type(actor).objects.select_for_update().get(pk=actor.pk)
+        user = get_user_model().objects.select_for_update().get(pk=actor.pk)
         audit.record(
             actor=user,
             action="privacy.account_delete",
