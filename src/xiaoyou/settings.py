@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from xiaoyou.accounts.social.conf import social_providers
 from xiaoyou.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "allauth.socialaccount.providers.openid_connect",  # LinkedIn (Sign In with LinkedIn, OIDC)
+    "xiaoyou.accounts.social",  # Weibo and QQ providers, linked accounts
 ]
 
 MIDDLEWARE = [
@@ -311,6 +314,29 @@ WECHAT_WEB_APP_ID = env_str("WECHAT_WEB_APP_ID")
 WECHAT_WEB_APP_SECRET = env_str("WECHAT_WEB_APP_SECRET")
 # Notification kind -> template message id, as JSON: {"review.decided": "TEMPLATE_ID"}.
 WECHAT_TEMPLATES: dict[str, str] = json.loads(env_str("WECHAT_TEMPLATES", "{}"))
+
+# Weibo, QQ Connect and LinkedIn sign-in: a provider shows only when its app id and secret are
+# set; base URLs configurable so tests use emulators.
+WEIBO_APP_KEY = env_str("WEIBO_APP_KEY")
+WEIBO_APP_SECRET = env_str("WEIBO_APP_SECRET")
+WEIBO_API_URL = env_str("WEIBO_API_URL", "https://api.weibo.com")
+# The advanced interface account/profile/career (employer), when Weibo granted it to the app.
+WEIBO_CAREER_ENABLED = env_bool("WEIBO_CAREER_ENABLED", False)
+QQ_APP_ID = env_str("QQ_APP_ID")
+QQ_APP_KEY = env_str("QQ_APP_KEY")
+QQ_GRAPH_URL = env_str("QQ_GRAPH_URL", "https://graph.qq.com")
+LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID")
+LINKEDIN_CLIENT_SECRET = env_str("LINKEDIN_CLIENT_SECRET")
+LINKEDIN_OIDC_URL = env_str("LINKEDIN_OIDC_URL", "https://www.linkedin.com/oauth")
+SOCIALACCOUNT_PROVIDERS = social_providers(
+    weibo_key=WEIBO_APP_KEY,
+    weibo_secret=WEIBO_APP_SECRET,
+    qq_app_id=QQ_APP_ID,
+    qq_app_key=QQ_APP_KEY,
+    linkedin_client_id=LINKEDIN_CLIENT_ID,
+    linkedin_client_secret=LINKEDIN_CLIENT_SECRET,
+    linkedin_url=LINKEDIN_OIDC_URL,
+)
 
 # --- Platform branding ----------------------------------------------------------------------
 SCHOOL_NAME = env_str("XIAOYOU_SCHOOL_NAME", "")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", hall.me, name="me"),
     path("me/claim/", include("xiaoyou.alumni.urls_claim")),
     path("me/profile/", include("xiaoyou.alumni.urls_hall_profile")),
+    path("me/social/", include("xiaoyou.accounts.social.urls")),
     path("language", hall.set_language, name="set_language"),
     path("events/", hall.placeholder, {"section": "events"}, name="events"),
     path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
