@@ -239,6 +239,9 @@ def main() -> None:
     admin, college_admin = search_bench._users()
     figures["platform_admin"] = _charts(admin, runs)
     figures["college_admin"] = _charts(college_admin, runs)
+    # The charts' figures so far on stderr, in case the page step fails on a broken tree.
+    json.dump(figures, sys.stderr, ensure_ascii=False)
+    sys.stderr.write("\n")
     figures["page"] = _page(admin)
     if args.explain:
         figures["plans"] = {"platform_admin": _plans(admin), "college_admin": _plans(college_admin)}
