@@ -91,7 +91,7 @@ def _register_membership() -> None:
     hall_menu.add(
         QuickEntry(
             key="org_directory",
-            label=_("Organizations"),
+            label=_("Alumni organizations"),
             url_name="hall:org_directory",
             icon="org",
             order=30,
