@@ -50,7 +50,7 @@ def test_link_leads_to_the_consent_page_with_nothing_ticked(client, social, alum
     assert 'name="fields" value="city"' in html
     assert 'name="fields" value="province"' in html
     assert " checked" not in html
-    user, record = alumnus
+    _user, record = alumnus
     record.refresh_from_db()
     assert record.employer == "旧单位"
     assert not RecordChange.objects.filter(record=record).exists()
@@ -79,7 +79,7 @@ def test_only_the_chosen_fields_are_copied_with_history(client, social, alumnus)
 
 
 def test_nothing_is_copied_without_a_choice(client, social, alumnus):
-    user, record = alumnus
+    _user, record = alumnus
     _link_weibo(client, social)
     response = client.post(reverse("hall:social_fill", args=["weibo"]), {"fields": []})
     assert response.status_code == 422

@@ -26,6 +26,7 @@ FILLABLE_FIELDS: dict[str, Any] = {
     "country": _("Country or region"),
 }
 FILL_PROVIDERS = ("weibo", "qq", "linkedin")
+PROVIDER_NAMES: dict[str, Any] = {"weibo": _("Weibo"), "qq": _("QQ"), "linkedin": _("LinkedIn")}
 MUNICIPALITIES = ("北京", "上海", "天津", "重庆")  # 直辖市: the province is the city
 ABROAD = "海外"
 

@@ -17,7 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
-from xiaoyou.accounts.social.profiles import FILL_PROVIDERS, FILLABLE_FIELDS, provider_profile
+from xiaoyou.accounts.social.profiles import (
+    FILL_PROVIDERS,
+    FILLABLE_FIELDS,
+    PROVIDER_NAMES,
+    provider_profile,
+)
 from xiaoyou.accounts.social.services import own_record, social_profile_fill
 
 
@@ -79,7 +84,7 @@ def profile_fill(request: HttpRequest, provider: str) -> HttpResponse:
                 % {"count": len(fields)},
             )
             return redirect(next_url)
-    brand = account.get_provider(request).name
+    brand = PROVIDER_NAMES.get(account.provider) or account.get_provider(request).name
     return render(
         request,
         "accounts/social/fill.html",
