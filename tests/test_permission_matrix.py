@@ -691,6 +691,64 @@ API_CASES.update(
 )
 
 
+# --- Directory and business cards (the directory is for verified alumni) -----------------------
+
+
+def _verified(user: Any) -> Any:
+    from tests.directory.factories import make_alumnus
+    from xiaoyou.alumni.models import AlumniRecord
+
+    found = AlumniRecord.objects.filter(user=user).first()
+    return found if found is not None else make_alumnus(user=user)[1]
+
+
+def _directory_record_id(world: World) -> dict[str, Any]:
+    # The college admin is a verified alumnus here; the regional admin and outsiders are not.
+    from tests.directory.factories import make_alumnus
+
+    _verified(world.college_admin)
+    return {"record_id": make_alumnus()[1].pk}
+
+
+def _college_address_book(world: World) -> dict[str, Any]:
+    return {"organization_id": world.tree.college.pk}
+
+
+def _card_to_college_admin(world: World, status: str = "pending") -> dict[str, Any]:
+    from tests.directory.factories import CardExchangeFactory, make_alumnus
+
+    _verified(world.college_admin)
+    requester, _record = make_alumnus()
+    exchange = CardExchangeFactory(
+        requester=requester, recipient=world.college_admin, status=status
+    )
+    return {"exchange_id": exchange.pk}
+
+
+def _card_exchanged_with_college_admin(world: World) -> dict[str, Any]:
+    return _card_to_college_admin(world, status="accepted")
+
+
+API_CASES.update(
+    {
+        "GET /api/v1/directory/alumni/{record_id}": Case(_directory_record_id),
+        "GET /api/v1/directory/organizations/{organization_id}/members": Case(
+            _college_address_book
+        ),
+        "POST /api/v1/directory/alumni/{record_id}/card-requests": Case(
+            _directory_record_id, method="post", json=True, data=lambda world: {}, allowed=201
+        ),
+        "POST /api/v1/directory/cards/{exchange_id}/accept": Case(
+            _card_to_college_admin, method="post"
+        ),
+        "POST /api/v1/directory/cards/{exchange_id}/decline": Case(
+            _card_to_college_admin, method="post"
+        ),
+        "GET /api/v1/directory/cards/{exchange_id}/vcard": Case(_card_exchanged_with_college_admin),
+    }
+)
+
+
 def test_every_route_with_an_id_is_in_the_matrix():
     console = console_routes_with_ids()
     api = api_operations_with_ids()

@@ -62,6 +62,13 @@ class People:
             employer="招商银行",
         )
         self.newcomer = UserFactory(display_name="新用户")
+        from xiaoyou.alumni.models import AlumniRecord
+        from xiaoyou.alumni.services.search_keys import record_search_keys_fill
+
+        records = [self.zhang_record, self.li_record, self.wang_record, self.zhao_record]
+        AlumniRecord.objects.bulk_update(
+            record_search_keys_fill(records), ["name_pinyin", "name_initials"]
+        )
 
 
 @pytest.fixture

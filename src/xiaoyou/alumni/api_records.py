@@ -186,9 +186,11 @@ def _record(request: HttpRequest, record_id: int) -> AlumniRecord:
     return record
 
 
-def _record_out(record: AlumniRecord) -> dict[str, Any]:
+def _record_out(record: AlumniRecord, viewer: Any = None) -> dict[str, Any]:
+    """The record's body; with `viewer`, the alumnus's privacy settings apply to it (fields
+    hidden from staff blank, their contact history left out; xiaoyou.directory.staff)."""
     degrees = record.degrees.select_related("department", "major").order_by("id")
-    return {
+    data = {
         **{
             name: getattr(record, name)
             for name in (
@@ -251,6 +253,11 @@ def _record_out(record: AlumniRecord) -> dict[str, Any]:
             for point in record.contacts.order_by("kind", "-is_current", "id")
         ],
     }
+    if viewer is None:
+        return data
+    from xiaoyou.directory.staff import redact_record_data
+
+    return redact_record_data(viewer, record, data)
 
 
 def _invalid(error: DjangoValidationError) -> ValidationError:
@@ -326,7 +333,7 @@ def _changes(payload: RecordIn) -> dict[str, Any]:
 
 @router.get("/alumni/records/{record_id}", response=RecordOut, summary="One alumni record")
 def record_detail(request: HttpRequest, record_id: int) -> Any:
-    return _record_out(_record(request, record_id))
+    return _record_out(_record(request, record_id), _user(request))
 
 
 @router.post(
@@ -352,7 +359,7 @@ def record_create(request: HttpRequest, payload: RecordCreateIn) -> Any:
         )
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return Status(201, _record_out(record))
+    return Status(201, _record_out(record, _user(request)))
 
 
 @router.patch(
@@ -379,7 +386,7 @@ def record_update(request: HttpRequest, record_id: int, payload: RecordIn) -> An
                 )
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return _record_out(AlumniRecord.objects.get(pk=record.pk))
+    return _record_out(AlumniRecord.objects.get(pk=record.pk), _user(request))
 
 
 @router.delete(
@@ -395,7 +402,7 @@ def record_delete(request: HttpRequest, record_id: int) -> Any:
 )
 def record_restore(request: HttpRequest, record_id: int) -> Any:
     record = services.record_restore(actor=_user(request), record=_record(request, record_id))
-    return _record_out(record)
+    return _record_out(record, _user(request))
 
 
 @router.get(
@@ -405,12 +412,16 @@ def record_restore(request: HttpRequest, record_id: int) -> Any:
 )
 def record_history(request: HttpRequest, record_id: int) -> Any:
     record = _record(request, record_id)
+    from xiaoyou.directory.staff import hidden_fields_for_staff
+
+    # Privacy settings (xiaoyou.directory): no old or new value of a field hidden from staff.
+    hidden = hidden_fields_for_staff(_user(request), [record]).get(record.pk, set())
     return [
         {
             "id": change.pk,
             "field": change.field,
-            "old_value": change.old_value,
-            "new_value": change.new_value,
+            "old_value": "" if change.field in hidden else change.old_value,
+            "new_value": "" if change.field in hidden else change.new_value,
             "source": change.source,
             "actor_id": change.actor_id,
             "actor": (change.actor.display_name or str(change.actor)) if change.actor else "",

@@ -21,6 +21,7 @@ from xiaoyou.alumni.selectors_search import (
 )
 from xiaoyou.alumni.selectors_search_custom import custom_filters_from_pairs
 from xiaoyou.core.templatetags.xiaoyou import masked
+from xiaoyou.directory.staff import redact_for_staff
 
 
 class SearchParams(Schema):
@@ -153,7 +154,8 @@ def record_search(request: HttpRequest, params: Query[SearchParams]) -> Any:
                 "verification": record.verification,
                 "is_key_alumnus": record.is_key_alumnus,
             }
-            for record in result.records
+            # Privacy settings (xiaoyou.directory): hidden fields are blank; a bulk read.
+            for record in redact_for_staff(user, list(result.records), export=True)
         ],
     }
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from xiaoyou.alumni.models import AlumniRecord
-from xiaoyou.core.errors import ApplicationError
 from xiaoyou.directory import selectors_directory as listing
 from xiaoyou.directory.models import PRIVATE_FIELDS, CardExchange, PrivacySettings, Visibility
 from xiaoyou.directory.selectors import Viewer, school_defaults, viewer_for
@@ -96,7 +96,8 @@ def _user(request: HttpRequest) -> Any:
 def _verified_viewer(request: HttpRequest) -> Viewer:
     viewer = viewer_for(_user(request))
     if not viewer.is_verified:
-        raise ApplicationError("directory_verified_only", status=403)
+        # The directory is for verified alumni (the hall page says how to claim a record).
+        raise PermissionDenied("verified alumni only")
     return viewer
 
 

@@ -7,6 +7,7 @@ list. Exports run the same ordered query without the page limit (core.tables EXP
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,8 +38,9 @@ from xiaoyou.alumni.services.saved_searches import (
 )
 from xiaoyou.console.context import current_org
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.core.tables import Column, DataTable
+from xiaoyou.core.tables import EXPORT_LIMIT, Column, DataTable, _export_value
 from xiaoyou.core.templatetags.xiaoyou import masked
+from xiaoyou.directory.staff import redact_for_staff, redact_stream
 
 PAGE_SIZES = (20, 50, 100)
 
@@ -127,7 +129,16 @@ class SearchTable(DataTable):
 
     @property
     def rows(self) -> list[Any]:  # type: ignore[override]
-        return [self._row(record) for record in self.result.records]
+        # Privacy settings (xiaoyou.directory): fields the alumnus hid from staff stay blank.
+        records = redact_for_staff(self.request.user, list(self.result.records))
+        return [self._row(record) for record in records]
+
+    def export_rows(self) -> Iterator[list[Any]]:
+        # As DataTable.export_rows, with the alumni's privacy choices applied to the file.
+        exported = [column for column in self.columns if column.export]
+        records = self.queryset[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        for record in redact_stream(self.request.user, records, export=True):
+            yield [_export_value(column.value(record)) for column in exported]
 
 
 def alumni_search(request: HttpRequest) -> HttpResponse:
