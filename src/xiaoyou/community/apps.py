@@ -51,6 +51,7 @@ def _register_console() -> None:
 
 
 def _register_hall() -> None:
+    from xiaoyou.community.services.common import BOARD_TOPIC, HELP_TOPIC, HOME_SECTION_SECONDS
     from xiaoyou.community.views import hall_board, hall_help
     from xiaoyou.core.registry import (
         QuickEntry,
@@ -84,11 +85,18 @@ def _register_hall() -> None:
             label=_("Message board"),
             render=hall_board.home_section,
             order=80,
+            cache_seconds=HOME_SECTION_SECONDS,
+            cache_topics=(BOARD_TOPIC,),
         )
     )
     hall_home_sections.add(
         Section(
-            key="community_help", label=_("Mutual help"), render=hall_help.home_section, order=85
+            key="community_help",
+            label=_("Mutual help"),
+            render=hall_help.home_section,
+            order=85,
+            cache_seconds=HOME_SECTION_SECONDS,
+            cache_topics=(HELP_TOPIC,),
         )
     )
     personal_center_entries.add(

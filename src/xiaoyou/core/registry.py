@@ -49,12 +49,20 @@ class QuickEntry:
 
 @dataclass(frozen=True)
 class Section:
-    """A hall home section or personal-center entry: `render(request)` returns HTML or ''."""
+    """A hall home section or personal-center entry: `render(request)` returns HTML or ''.
+
+    A home section whose HTML depends only on the language and on whether the visitor is
+    signed in may set `cache_seconds`: the hall then keeps its HTML in core.fragment_cache for
+    that long, rebuilt sooner when a service calls `fragment_cache.invalidate(topic)` for one of
+    its `cache_topics`.
+    """
 
     key: str
     label: Any
     render: Callable[[HttpRequest], str]
     order: int = 100
+    cache_seconds: int = 0
+    cache_topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ class HallConfig(AppConfig):
         )
         # 首页 → 最新加入的校友: the newest members of the main association (avatars).
         from xiaoyou.core.registry import hall_home_sections
-        from xiaoyou.hall.sections import recent_members_section
+        from xiaoyou.hall.sections import SECTION_SECONDS, recent_members_section
+        from xiaoyou.organizations.services.activation import MEMBERSHIP_TOPIC
 
         hall_home_sections.add(
             Section(
@@ -37,5 +38,7 @@ class HallConfig(AppConfig):
                 label=_("Recently joined alumni"),
                 render=recent_members_section,
                 order=10,
+                cache_seconds=SECTION_SECONDS,
+                cache_topics=(MEMBERSHIP_TOPIC,),
             )
         )

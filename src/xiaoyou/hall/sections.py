@@ -1,7 +1,7 @@
 """The hall's own home section (newest members of the main association) and the home menu.
 
-Registered in HallConfig.ready(); the fragments are cached per language and audience and
-rebuilt when the organizations services announce a membership change (MEMBERSHIP_TOPIC).
+Registered in HallConfig.ready(); the section's HTML is cached by the hall per language and
+audience and rebuilt when the organizations services announce a membership change.
 """
 
 from __future__ import annotations
@@ -12,34 +12,25 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from xiaoyou.core import fragment_cache
 from xiaoyou.core.registry import hall_menu
 from xiaoyou.hall import selectors
-from xiaoyou.organizations.services.activation import MEMBERSHIP_TOPIC
 
 SECTION_SECONDS = 60
 
 
 def recent_members_section(request: HttpRequest) -> str:
     """最新加入: the 10 latest members' avatars; names only for signed-in visitors (a visitor
-    from the internet sees faces or initials, never who joined). One query when rebuilt."""
-    signed_in = bool(request.user.is_authenticated)
-
-    def render() -> str:
-        members = selectors.recent_main_members()
-        if not members:
-            return ""
-        return render_to_string(
-            "hall/_home_recent_members.html",
-            {"members": [membership.user for membership in members], "with_names": signed_in},
-        )
-
-    return fragment_cache.cached(
-        "hall.recent_members",
-        topics=[MEMBERSHIP_TOPIC],
-        vary="member" if signed_in else "visitor",
-        timeout=SECTION_SECONDS,
-        render=render,
+    from the internet sees faces or initials, never who joined). One query; the hall caches
+    the HTML (SECTION_SECONDS, rebuilt when a membership changes)."""
+    members = selectors.recent_main_members()
+    if not members:
+        return ""
+    return render_to_string(
+        "hall/_home_recent_members.html",
+        {
+            "members": [membership.user for membership in members],
+            "with_names": bool(request.user.is_authenticated),
+        },
     )
 
 

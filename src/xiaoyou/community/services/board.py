@@ -23,8 +23,8 @@ from xiaoyou.community.models import (
     ModerationStatus,
 )
 from xiaoyou.community.models.common import BODY_MAX_LENGTH, REPLY_MAX_LENGTH, TITLE_MAX_LENGTH
-from xiaoyou.community.services.common import clean_text, rate_limit
-from xiaoyou.core import audit, notifications, policy, reviews
+from xiaoyou.community.services.common import BOARD_TOPIC, clean_text, rate_limit
+from xiaoyou.core import audit, fragment_cache, notifications, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations.models import ContentReviewMode, Organization
 
@@ -57,6 +57,7 @@ def board_message_post(
         message.status = ModerationStatus.PUBLISHED
         message.published_at = timezone.now()
     message.save()
+    fragment_cache.invalidate(BOARD_TOPIC)
     if visibility == BoardVisibility.PUBLIC and mode in (
         ContentReviewMode.PRE,
         ContentReviewMode.POST,
@@ -93,6 +94,7 @@ def board_reply_post(*, actor: Any, message: BoardMessage, body: str) -> BoardRe
     if is_official and message.answered_at is None:
         fields["answered_at"] = now
     BoardMessage.objects.filter(pk=message.pk).update(**fields)
+    fragment_cache.invalidate(BOARD_TOPIC)
     if is_official:
         audit.record(
             actor=actor,
@@ -134,6 +136,7 @@ def board_message_moderate(*, actor: Any, message: BoardMessage, action: str) ->
     else:
         message.is_pinned = action == "pin"
     message.save(update_fields=["status", "is_pinned", "published_at", "updated_at"])
+    fragment_cache.invalidate(BOARD_TOPIC)
     after = {"status": message.status, "is_pinned": message.is_pinned}
     audit.record(
         actor=actor,
@@ -153,6 +156,7 @@ def board_reply_set_hidden(*, actor: Any, reply: BoardReply, hidden: bool) -> Bo
     if reply.is_hidden != hidden:
         reply.is_hidden = hidden
         reply.save(update_fields=["is_hidden", "updated_at"])
+        fragment_cache.invalidate(BOARD_TOPIC)
         audit.record(
             actor=actor,
             action="community.reply.hide" if hidden else "community.reply.show",
@@ -171,6 +175,7 @@ def _approve(message: BoardMessage, *, item: Any, actor: Any, reason: str) -> No
         message.status = ModerationStatus.PUBLISHED
         message.published_at = timezone.now()
         message.save(update_fields=["status", "published_at", "updated_at"])
+        fragment_cache.invalidate(BOARD_TOPIC)
 
 
 def _reject(message: BoardMessage, *, item: Any, actor: Any, reason: str) -> None:
@@ -182,6 +187,7 @@ def _reject(message: BoardMessage, *, item: Any, actor: Any, reason: str) -> Non
     else:
         return
     message.save(update_fields=["status", "updated_at"])
+    fragment_cache.invalidate(BOARD_TOPIC)
 
 
 def _details(message: BoardMessage) -> list[tuple[Any, Any]]:

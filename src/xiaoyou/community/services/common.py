@@ -7,6 +7,12 @@ from typing import Any
 from xiaoyou.core import ratelimit
 from xiaoyou.core.errors import ApplicationError
 
+# The hall home caches its board and mutual-help sections (core.fragment_cache, at most
+# HOME_SECTION_SECONDS); the services announce every write that changes what they show.
+BOARD_TOPIC = "community.board"
+HELP_TOPIC = "community.help"
+HOME_SECTION_SECONDS = 30
+
 # Anti-spam: (key, limit, window in seconds) per user and kind of write.
 RATES: dict[str, list[tuple[int, int]]] = {
     "message": [(5, 600), (20, 86_400)],

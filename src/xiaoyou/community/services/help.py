@@ -29,8 +29,8 @@ from xiaoyou.community.models import (
     ReportStatus,
 )
 from xiaoyou.community.models.common import BODY_MAX_LENGTH, REPLY_MAX_LENGTH, TITLE_MAX_LENGTH
-from xiaoyou.community.services.common import clean_text, rate_limit
-from xiaoyou.core import audit, notifications, policy, reviews
+from xiaoyou.community.services.common import HELP_TOPIC, clean_text, rate_limit
+from xiaoyou.core import audit, fragment_cache, notifications, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations.models import ContentReviewMode, Organization
 from xiaoyou.organizations.selectors import root_organization
@@ -85,6 +85,7 @@ def help_post_create(
         post.status = ModerationStatus.PUBLISHED
         post.published_at = timezone.now()
     post.save()
+    fragment_cache.invalidate(HELP_TOPIC)
     if mode in (ContentReviewMode.PRE, ContentReviewMode.POST):
         reviews.review_submit(
             obj=post,
@@ -110,6 +111,7 @@ def help_reply_post(*, actor: Any, post: HelpPost, body: str) -> HelpReply:
     rate_limit(actor, "reply")
     reply = HelpReply.objects.create(post=post, author=actor, body=text)
     HelpPost.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + 1)
+    fragment_cache.invalidate(HELP_TOPIC)
     if post.author_id != actor.pk:
         notifications.notify(
             user=post.author,
@@ -133,6 +135,7 @@ def help_post_close(*, actor: Any, post: HelpPost) -> HelpPost:
     policy.require(actor, "close", post)
     post.solved_at = timezone.now()
     post.save(update_fields=["solved_at", "updated_at"])
+    fragment_cache.invalidate(HELP_TOPIC)
     return post
 
 
@@ -157,6 +160,7 @@ def help_report_submit(*, actor: Any, post: HelpPost, reason: str) -> HelpReport
         post.is_hidden_by_reports = True
         fields += ["status", "is_hidden_by_reports"]
     post.save(update_fields=fields)
+    fragment_cache.invalidate(HELP_TOPIC)
     queued = HelpReport.objects.filter(post=post, status=ReportStatus.PENDING).exclude(pk=report.pk)
     if not _report_in_queue(queued):
         reviews.review_submit(
@@ -203,6 +207,7 @@ def help_post_moderate(*, actor: Any, post: HelpPost, action: str) -> HelpPost:
     else:
         post.status = ModerationStatus.DELETED
     post.save(update_fields=["status", "published_at", "is_hidden_by_reports", "updated_at"])
+    fragment_cache.invalidate(HELP_TOPIC)
     audit.record(
         actor=actor,
         action=f"community.help.{action}",
@@ -220,6 +225,7 @@ def help_reply_set_hidden(*, actor: Any, reply: HelpReply, hidden: bool) -> Help
     if reply.is_hidden != hidden:
         reply.is_hidden = hidden
         reply.save(update_fields=["is_hidden", "updated_at"])
+        fragment_cache.invalidate(HELP_TOPIC)
         audit.record(
             actor=actor,
             action="community.help_reply.hide" if hidden else "community.help_reply.show",
@@ -238,6 +244,7 @@ def _approve_post(post: HelpPost, *, item: Any, actor: Any, reason: str) -> None
         post.status = ModerationStatus.PUBLISHED
         post.published_at = timezone.now()
         post.save(update_fields=["status", "published_at", "updated_at"])
+        fragment_cache.invalidate(HELP_TOPIC)
 
 
 def _reject_post(post: HelpPost, *, item: Any, actor: Any, reason: str) -> None:
@@ -248,6 +255,7 @@ def _reject_post(post: HelpPost, *, item: Any, actor: Any, reason: str) -> None:
     else:
         return
     post.save(update_fields=["status", "updated_at"])
+    fragment_cache.invalidate(HELP_TOPIC)
 
 
 def _uphold_report(report: HelpReport, *, item: Any, actor: Any, reason: str) -> None:
@@ -260,6 +268,7 @@ def _uphold_report(report: HelpReport, *, item: Any, actor: Any, reason: str) ->
         post.status = ModerationStatus.HIDDEN
         post.is_hidden_by_reports = False
         post.save(update_fields=["status", "is_hidden_by_reports", "updated_at"])
+        fragment_cache.invalidate(HELP_TOPIC)
 
 
 def _dismiss_report(report: HelpReport, *, item: Any, actor: Any, reason: str) -> None:
@@ -273,6 +282,7 @@ def _dismiss_report(report: HelpReport, *, item: Any, actor: Any, reason: str) -
         post.status = ModerationStatus.PUBLISHED
     post.is_hidden_by_reports = False
     post.save(update_fields=["status", "report_count", "is_hidden_by_reports", "updated_at"])
+    fragment_cache.invalidate(HELP_TOPIC)
 
 
 def _post_details(post: HelpPost) -> list[tuple[Any, Any]]:

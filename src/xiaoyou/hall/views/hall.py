@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from xiaoyou.core.registry import hall_home_sections, personal_center_entries
+from xiaoyou.core import fragment_cache
+from xiaoyou.core.registry import Section, hall_home_sections, personal_center_entries
 from xiaoyou.hall.sections import menu_links
 from xiaoyou.hall.selectors import main_membership
 
@@ -29,10 +30,22 @@ def _rendered(registry_items: list, request: HttpRequest) -> list[dict]:
     show this visitor) are left out. The HTML comes from the module's own templates."""
     result = []
     for item in registry_items:
-        html = item.render(request)
+        html = _section_html(item, request)
         if html:
             result.append({"key": item.key, "label": item.label, "html": mark_safe(html)})  # noqa: S308
     return result
+
+
+def _section_html(item: Section, request: HttpRequest) -> str:
+    if not item.cache_seconds:
+        return item.render(request)
+    return fragment_cache.cached(
+        f"hall.section.{item.key}",
+        topics=item.cache_topics,
+        vary="member" if request.user.is_authenticated else "visitor",
+        timeout=item.cache_seconds,
+        render=lambda: item.render(request),
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
