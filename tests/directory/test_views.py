@@ -149,3 +149,21 @@ def test_qr_poster_and_personal_center_entries(client, people):
     assert reverse("hall:directory_privacy") in me and reverse("hall:directory_cards") in me
     home = client.get(reverse("hall:home")).content.decode()
     assert reverse("hall:directory_near") in home
+
+
+def test_directory_page_costs_the_same_queries_for_one_or_many(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.directory.factories import make_alumnus
+
+    for _ in range(5):
+        make_alumnus()
+    client.force_login(people.zhang)
+    url = reverse("hall:alumni")
+    client.get(url)  # warms the shell's caches (branding)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"q": "李娜"})
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one) <= 12
