@@ -2,8 +2,9 @@
 
 Generates N records in bulk (the demo generator), then runs at least 1,000 varied queries
 (full names, 2-character names, pinyin, initials, fragments of phone/student number/employer,
-combined filters, filters only, a college admin's scope) from 20 concurrent clients — threads,
-each with its own database connection — and prints one JSON object with p50/p95/p99 ms per
+combined filters, filters only, a college admin's scope) from 20 concurrent clients — separate
+processes like web workers (or threads with --threads), each with its own database connection —
+and prints one JSON object with p50/p95/p99 ms per
 query type and overall.
 
     .venv/bin/python -m bench.bench_alumni_search --smoke      # 5,000 records (CI)
@@ -26,12 +27,14 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 SIZES = {"smoke": 5_000, "full": 1_000_000}
 QUERIES = {"smoke": 1_000, "full": 2_000}
 CLIENTS = 20
 CLIENTS_USED = [CLIENTS]
+MODE = ["processes"]
 BENCH_DATABASE = "bench_xiaoyou"
 
 
@@ -39,6 +42,16 @@ def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
     return round(ordered[index], 2)
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def _summary(samples: list[float]) -> dict[str, float]:
@@ -288,53 +301,101 @@ def _users():
     return admin, college_admin
 
 
-def _run(queries: list[tuple[str, str, dict]]) -> tuple[dict, list]:
+def _client(
+    number: int,
+    clients: int,
+    queries: list[tuple[str, str, dict]],
+    user_ids: tuple[int, int],
+    barrier: Any,
+) -> list[tuple[str, float, str, dict]]:
+    """One client: its share of the queries, timed one after the other."""
     from django.db import connections
 
     from xiaoyou.accounts.models import User
     from xiaoyou.alumni.selectors_search import SearchFilters, search_records
 
+    try:
+        # Each client its own users (role caches live on the user) and its own connection.
+        users = {
+            "admin": User.objects.get(pk=user_ids[0]),
+            "college": User.objects.get(pk=user_ids[1]),
+        }
+        timings: list[tuple[str, float, str, dict]] = []
+        barrier.wait()
+        for kind, text, filters in queries[number::clients]:
+            user = users["college" if kind == "scoped_college_admin" else "admin"]
+            started = time.perf_counter()
+            result = search_records(
+                user=user, text=text, filters=SearchFilters(**filters), page_size=20
+            )
+            timings.append((kind, (time.perf_counter() - started) * 1000, text, filters))
+            assert result.page == 1
+        return timings
+    finally:
+        connections.close_all()
+
+
+def _process_client(number, clients, queries, user_ids, barrier, out) -> None:  # type: ignore[no-untyped-def]
+    out.put(_client(number, clients, queries, user_ids, barrier))
+
+
+def _run(queries: list[tuple[str, str, dict]]) -> tuple[dict, list]:
+    """Runs the queries from CLIENTS_USED concurrent clients: separate processes (as web
+    workers are: no shared interpreter lock) unless --threads."""
+    from django.db import connections
+
     admin, college_admin = _users()
-    samples: dict[str, list[float]] = defaultdict(list)
-    slowest: list[tuple[float, str, str, dict]] = []
-    lock = threading.Lock()
+    user_ids = (admin.pk, college_admin.pk)
     clients = CLIENTS_USED[0]
-    barrier = threading.Barrier(clients)
-    errors: list[BaseException] = []
+    timings: list[tuple[str, float, str, dict]] = []
+    if MODE[0] == "threads":
+        barrier: Any = threading.Barrier(clients)
+        lock = threading.Lock()
+        errors: list[BaseException] = []
 
-    def client(number: int) -> None:
-        try:
-            # Each client its own users (role caches live on the user) and its own connection.
-            users = {
-                "admin": User.objects.get(pk=admin.pk),
-                "college": User.objects.get(pk=college_admin.pk),
-            }
-            mine = queries[number::clients]
-            barrier.wait()
-            for kind, text, filters in mine:
-                user = users["college" if kind == "scoped_college_admin" else "admin"]
-                started = time.perf_counter()
-                result = search_records(
-                    user=user, text=text, filters=SearchFilters(**filters), page_size=20
-                )
-                elapsed = (time.perf_counter() - started) * 1000
+        def client(number: int) -> None:
+            try:
+                mine = _client(number, clients, queries, user_ids, barrier)
                 with lock:
-                    samples[kind].append(elapsed)
-                    slowest.append((elapsed, kind, text, filters))
-                assert result.page == 1
-        except BaseException as error:  # reported after the threads end
-            errors.append(error)
-        finally:
-            connections.close_all()
+                    timings.extend(mine)
+            except BaseException as error:  # reported after the threads end
+                errors.append(error)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    slowest.sort(key=lambda item: -item[0])
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+    else:
+        import multiprocessing
+
+        connections.close_all()  # never share a connection with the children
+        context = multiprocessing.get_context("fork")
+        barrier = context.Barrier(clients)
+        out = context.Queue()
+        processes = [
+            context.Process(
+                target=_process_client, args=(n, clients, queries, user_ids, barrier, out)
+            )
+            for n in range(clients)
+        ]
+        for process in processes:
+            process.start()
+        for _ in processes:
+            timings.extend(out.get())
+        for process in processes:
+            process.join()
+            if process.exitcode:
+                raise RuntimeError(f"a client process failed ({process.exitcode})")
+    samples: dict[str, list[float]] = defaultdict(list)
+    for kind, elapsed, _text, _filters in timings:
+        samples[kind].append(elapsed)
+    slowest = sorted(
+        ((elapsed, kind, text, filters) for kind, elapsed, text, filters in timings),
+        key=lambda item: -item[0],
+    )
     return samples, slowest[:5]
 
 
@@ -347,8 +408,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse generated records")
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
     parser.add_argument("--generate-only", action="store_true", help="stop after the records")
+    parser.add_argument(
+        "--threads", action="store_true", help="clients as threads of one process, not processes"
+    )
     args = parser.parse_args()
     CLIENTS_USED[0] = max(1, args.clients)
+    MODE[0] = "threads" if args.threads else "processes"
     size = "smoke" if args.smoke else "full"
     count = args.records or SIZES[size]
     total_queries = max(1000, args.queries or QUERIES[size])
@@ -364,6 +429,7 @@ def main() -> None:
         "records": count,
         "database": connection.vendor,
         "clients": CLIENTS_USED[0],
+        "client_mode": MODE[0],
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
@@ -378,11 +444,16 @@ def main() -> None:
     queries = _queries(total_queries)
     # One warm-up pass over a slice (page cache, prepared plans), not measured.
     _run(queries[: CLIENTS_USED[0] * 5])
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     samples, slowest = _run(queries)
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     everything = [value for values in samples.values() for value in values]
     figures["queries"] = len(everything)
+    # CPU of the clients (with SQLite, the database work too; PostgreSQL's own is not counted):
+    # what one query costs whatever else the machine is doing.
+    figures["client_cpu_ms_per_query"] = round(cpu * 1000 / max(1, len(everything)), 2)
     figures["queries_per_second"] = round(len(everything) / elapsed, 1)
     figures["overall"] = _summary(everything)
     figures["by_type"] = {kind: _summary(values) for kind, values in sorted(samples.items())}

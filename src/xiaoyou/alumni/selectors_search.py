@@ -45,6 +45,7 @@ from xiaoyou.alumni.selectors_search_rank import (
     rank_expression,
     rank_key_expression,
     tier_conditions,
+    tiers_condition,
 )
 from xiaoyou.core import policy
 
@@ -391,14 +392,23 @@ def search_records(
     needed = offset + page_size + 1
     terms = terms_of(text)
     queryset = search_queryset(user=user, text=text, filters=filters, sort=sort)
-    rows: list[AlumniRecord] = []
     if sort in ("", Sort.RELEVANCE) and len(terms) == 1:
         ids = _tier_page_ids(user=user, term=terms[0], filters=filters, needed=needed)
-        if len(ids) >= needed:
+        if len(ids) < needed:
+            # Too few in the tiers 0-4: the page goes on with the other matches (tier 5) in
+            # id order, which the fragment structures give without sorting them all.
+            tiers = len(ids)
+            others = (
+                queryset.exclude(tiers_condition(terms[0]))
+                .order_by("pk")
+                .values_list("pk", flat=True)[max(0, offset - tiers) : needed - tiers]
+            )
+            wanted = ids[offset:] + list(others)  # `others` starts where the tiers end
+        else:
             wanted = ids[offset:needed]
-            found = AlumniRecord.objects.select_related("department", "major").in_bulk(wanted)
-            rows = [found[pk] for pk in wanted if pk in found]
-    if not rows:
+        found = AlumniRecord.objects.select_related("department", "major").in_bulk(wanted)
+        rows = [found[pk] for pk in wanted if pk in found]
+    else:
         rows = list(queryset.select_related("department", "major")[offset:needed])
     has_next = len(rows) > page_size
     rows = rows[:page_size]
@@ -408,7 +418,7 @@ def search_records(
         total = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
-        if offset + len(rows) > total:
+        if rows and offset + len(rows) > total:
             total = offset + len(rows)
     return SearchResult(rows, total, capped, page, page_size, has_next)
 

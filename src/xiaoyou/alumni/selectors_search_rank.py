@@ -8,11 +8,13 @@ keeps, so the first page of a tier is an index range scan that stops after the p
     2  full pinyin or initials equal the text    by pinyin
     3  full pinyin starts with the text          by pinyin    (index on name_pinyin)
     4  initials start with the text              by initials  (index on name_initials)
-    5  any other match (fragments: FTS5 / pg_trgm, bigrams, departments)   by pinyin
+    5  any other match (fragments: FTS5 / pg_trgm, bigrams, departments)   by id
 
-Pinyin order is also the order Chinese readers expect of a list of names (通讯录). Only when the
-tiers 0-4 hold fewer records than the page needs is the whole search (tier 5 included) ranked,
-with the same ORDER BY, so a page is the same either way (tests compare the two).
+Pinyin order is also the order Chinese readers expect of a list of names (通讯录). When the
+tiers 0-4 hold fewer records than the page needs, the page goes on with tier 5 in id order,
+which the fragment structures give without sorting every match (a fragment like "有限公司" may
+match half the archive). `search_queryset` (exports, audiences) orders by the same key, so a
+page is the same either way (tests compare the two).
 
 While a text is searched, SQLite is kept from answering the filters (years, department...) by
 their own indexes: with the unary "+" of `Unindexed` its planner walks the text's index and
@@ -64,6 +66,14 @@ def tier_conditions(whole: str) -> list[tuple[Q, tuple[str, ...]]]:
     return tiers
 
 
+def tiers_condition(whole: str) -> Q:
+    """Any of the tiers 0-4 (to leave them out of tier 5)."""
+    condition = Q()
+    for tier, _order in tier_conditions(whole):
+        condition |= tier
+    return condition
+
+
 def rank_expression(whole: str) -> Case:
     when = [
         When(name=whole, then=Value(0)),
@@ -79,12 +89,12 @@ def rank_expression(whole: str) -> Case:
 
 
 def rank_key_expression() -> Case:
-    """The order inside a tier (needs the `search_rank` annotation)."""
+    """The order inside a tier (needs the `search_rank` annotation); ties go by id."""
     return Case(
-        When(search_rank=0, then=Value("")),
         When(search_rank=1, then=F("name")),
+        When(search_rank__in=(2, 3), then=F("name_pinyin")),
         When(search_rank=4, then=F("name_initials")),
-        default=F("name_pinyin"),
+        default=Value(""),
     )
 
 
