@@ -321,3 +321,38 @@ def test_saved_mapping_follows_headers(import_env, org_tree, college_admin, tmp_
         batch=other, saved=saved, header=importing.batch_header(other)
     )
     assert applied == {"0": "student_id", "1": "", "2": "name"}
+
+
+def test_update_keeps_the_primary_degree_entry_in_step(
+    import_env, org_tree, college_admin, tmp_path
+):
+    """A re-import changing years or department updates the primary degree entry the record
+    mirrors; a record that had no entry gets its primary one."""
+    department = import_env
+    first = tmp_path / "first.csv"
+    first.write_text("姓名,学号,入学年份,毕业年份\n王五,2016003,2016,2020\n", encoding="utf-8")
+    _run(first, org_tree.college, college_admin)
+    record = AlumniRecord.objects.get(student_id="2016003")
+    bare = AlumniRecord.objects.create(org=org_tree.college, name="赵六", student_id="2016004")
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "姓名,学号,院系,专业,入学年份,毕业年份,学历\n"
+        "王五,2016003,计算机学院,软件工程,2016,2021,硕士\n"
+        "赵六,2016004,计算机系,,2015,2019,\n",
+        encoding="utf-8",
+    )
+    _batch, result = _run(second, org_tree.college, college_admin)
+    assert (result.created, result.updated) == (0, 2)
+    entry = DegreeEntry.objects.get(record=record, is_primary=True)
+    assert (entry.department_id, entry.graduation_year, entry.level) == (
+        department.pk,
+        2021,
+        "master",
+    )
+    assert entry.major.name == "软件工程" and entry.student_id == "2016003"
+    assert DegreeEntry.objects.filter(record=record).count() == 1
+    created = DegreeEntry.objects.get(record=bare)
+    assert created.is_primary and (created.department_id, created.enrollment_year) == (
+        department.pk,
+        2015,
+    )

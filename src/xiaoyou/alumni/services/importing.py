@@ -24,8 +24,6 @@ from xiaoyou.alumni.importing.engine import (
     CREATED_FIELD,
     Importer,
     ImportResult,
-    clean_row,
-    key_of,
     report_bytes,
 )
 from xiaoyou.alumni.importing.fields import (
@@ -37,6 +35,7 @@ from xiaoyou.alumni.importing.fields import (
 from xiaoyou.alumni.importing.headers import Header, detect_header
 from xiaoyou.alumni.importing.normalize import text
 from xiaoyou.alumni.importing.readers import ImportFileError, Sheet, open_sheet
+from xiaoyou.alumni.importing.rows import clean_row, key_of
 from xiaoyou.alumni.models import (
     AlumniRecord,
     CustomField,
@@ -260,7 +259,7 @@ def import_preview(
 
 
 def _field_label(target: str, custom: dict[str, CustomField]) -> str:
-    from xiaoyou.alumni.importing.engine import _label
+    from xiaoyou.alumni.importing.rows import _label
 
     return _label(target, custom)
 
