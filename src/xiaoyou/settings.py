@@ -12,6 +12,7 @@ import json
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "xiaoyou.community",
     "xiaoyou.directory",
     "xiaoyou.privacy",
+    "xiaoyou.payments",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
@@ -429,3 +431,15 @@ ACCOUNT_SESSION_REMEMBER = None
 SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Xiaoyou")
+
+# --- Payments -------------------------------------------------------------------------------
+# Adapter name -> keyword arguments of its class (credentials, base URLs), or None when the
+# provider is off. Each adapter's block below fills its entry from the environment; the demo
+# and the tests point them at the local emulators (never a real gateway without credentials).
+PAYMENTS_PROVIDERS: dict[str, dict[str, Any] | None] = {}
+# Orders without a notification this long after the payment started are queried and settled.
+PAYMENTS_PENDING_QUERY_MINUTES = env_int("PAYMENTS_PENDING_QUERY_MINUTES", 15)
+# Unpaid orders close (at the provider too) after this long.
+PAYMENTS_ORDER_TIMEOUT_MINUTES = env_int("PAYMENTS_ORDER_TIMEOUT_MINUTES", 30)
+# Public base URL the providers call back (notify_url); defaults to the request's host.
+PAYMENTS_NOTIFY_BASE_URL = env_str("PAYMENTS_NOTIFY_BASE_URL", "")
