@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from xiaoyou.organizations.views import console_org_stats
 from xiaoyou.organizations.views import console_orgs as views
 
 urlpatterns: list = [
@@ -15,5 +16,5 @@ urlpatterns: list = [
     path("<int:pk>/restore", views.org_restore, name="org_restore"),
     path("<int:pk>/links", views.org_link_add, name="org_link_add"),
     path("<int:pk>/links/<int:link_pk>/delete", views.org_link_delete, name="org_link_delete"),
-    path("<int:pk>/stats", views.org_stats, name="org_stats"),
+    path("<int:pk>/stats", console_org_stats.org_stats, name="org_stats"),
 ]
