@@ -443,3 +443,29 @@ PAYMENTS_PENDING_QUERY_MINUTES = env_int("PAYMENTS_PENDING_QUERY_MINUTES", 15)
 PAYMENTS_ORDER_TIMEOUT_MINUTES = env_int("PAYMENTS_ORDER_TIMEOUT_MINUTES", 30)
 # Public base URL the providers call back (notify_url); defaults to the request's host.
 PAYMENTS_NOTIFY_BASE_URL = env_str("PAYMENTS_NOTIFY_BASE_URL", "")
+
+# --- Payments: WeChat Pay API v3 (JSAPI, H5, Native) -----------------------------------------
+# Real merchant: WECHATPAY_MCHID, WECHATPAY_APPID, WECHATPAY_SERIAL_NO (the merchant API
+# certificate's serial), WECHATPAY_PRIVATE_KEY_FILE (its PEM key), WECHATPAY_API_V3_KEY (32
+# characters), WECHATPAY_PLATFORM_PUBLIC_KEY_FILE + WECHATPAY_PLATFORM_PUBLIC_KEY_ID (the
+# "WeChat Pay public key" mode; without them the platform certificates are downloaded),
+# WECHATPAY_BASE_URL. Otherwise, with PAYMENTS_SANDBOX=true, the local SANDBOX of
+# `xiaoyou payments-sandbox` (port PAYMENTS_SANDBOX_PORT_WECHAT, 8601) and its generated keys
+# in var/payments-sandbox/wechatpay.json: no real money moves.
+if env_str("WECHATPAY_MCHID"):
+    PAYMENTS_PROVIDERS["wechat"] = {
+        "mchid": env_str("WECHATPAY_MCHID"),
+        "appid": env_str("WECHATPAY_APPID", required=True),
+        "merchant_serial_no": env_str("WECHATPAY_SERIAL_NO", required=True),
+        "merchant_private_key": env_str("WECHATPAY_PRIVATE_KEY_FILE", required=True),
+        "api_v3_key": env_str("WECHATPAY_API_V3_KEY", required=True),
+        "platform_public_key": env_str("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", ""),
+        "platform_public_key_id": env_str("WECHATPAY_PLATFORM_PUBLIC_KEY_ID", ""),
+        "base_url": env_str("WECHATPAY_BASE_URL", "https://api.mch.weixin.qq.com"),
+    }
+elif env_bool("PAYMENTS_SANDBOX", False):
+    _WECHAT_SANDBOX_PORT = env_int("PAYMENTS_SANDBOX_PORT_WECHAT", 8601)
+    PAYMENTS_PROVIDERS["wechat"] = {
+        "sandbox_credentials": str(VAR_DIR / "payments-sandbox" / "wechatpay.json"),
+        "base_url": env_str("WECHATPAY_BASE_URL", f"http://127.0.0.1:{_WECHAT_SANDBOX_PORT}"),
+    }

@@ -70,6 +70,14 @@ def _rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
+def _pem(value: str) -> str:
+    """PEM text, or the path of a PEM file (settings name files; they are read when used)."""
+    if "-----BEGIN" in value:
+        return value
+    with open(value, encoding="ascii") as handle:
+        return handle.read()
+
+
 def _parse_time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
@@ -83,22 +91,36 @@ class WeChatPayProvider:
     def __init__(
         self,
         *,
-        mchid: str,
-        appid: str,
-        merchant_serial_no: str,
-        merchant_private_key: str,
-        api_v3_key: str | bytes,
+        mchid: str = "",
+        appid: str = "",
+        merchant_serial_no: str = "",
+        merchant_private_key: str = "",
+        api_v3_key: str | bytes = b"",
         platform_public_key: str = "",
         platform_public_key_id: str = "",
         base_url: str = DEFAULT_BASE_URL,
         notify_url: str = "",
         timeout: float = 10.0,
         sandbox: bool = False,
+        sandbox_credentials: str = "",
     ) -> None:
+        if sandbox_credentials:  # the demo's sandbox: its generated keys, kept under var/
+            from pathlib import Path
+
+            from xiaoyou.payments.sandbox.wechatpay_keys import load_or_create
+
+            found = load_or_create(Path(sandbox_credentials)).provider_config(base_url)
+            mchid, appid = mchid or found["mchid"], appid or found["appid"]
+            merchant_serial_no = merchant_serial_no or found["merchant_serial_no"]
+            merchant_private_key = merchant_private_key or found["merchant_private_key"]
+            api_v3_key = api_v3_key or found["api_v3_key"]
+            platform_public_key = platform_public_key or found["platform_public_key"]
+            platform_public_key_id = platform_public_key_id or found["platform_public_key_id"]
+        self.sandbox = bool(sandbox_credentials) or sandbox
         self.mchid = mchid
         self.appid = appid
         self.serial_no = merchant_serial_no
-        self.private_key = wx.load_private_key(merchant_private_key)
+        self.private_key = wx.load_private_key(_pem(merchant_private_key))
         self.api_v3_key = api_v3_key.encode() if isinstance(api_v3_key, str) else api_v3_key
         if len(self.api_v3_key) != 32:
             raise ProviderError("WeChat Pay APIv3 key must be 32 bytes", code="CONFIG")
@@ -106,11 +128,12 @@ class WeChatPayProvider:
         if platform_public_key:
             if not platform_public_key_id:
                 raise ProviderError("platform_public_key_id is required", code="CONFIG")
-            self.platform_keys[platform_public_key_id] = wx.load_public_key(platform_public_key)
+            self.platform_keys[platform_public_key_id] = wx.load_public_key(
+                _pem(platform_public_key)
+            )
         self.base_url = base_url.rstrip("/")
         self.notify_url = notify_url
         self.timeout = timeout
-        self.sandbox = sandbox
 
     # --- transport ------------------------------------------------------------------------
 

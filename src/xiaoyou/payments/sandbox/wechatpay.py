@@ -377,6 +377,7 @@ def demo_sandbox(port: int) -> WeChatPaySandbox:
     """The demo's sandbox (`xiaoyou payments-sandbox`): credentials kept under var/."""
     from django.conf import settings
 
-    from xiaoyou.payments.sandbox.wechatpay_keys import load_or_create
+    from xiaoyou.payments.sandbox.wechatpay_keys import demo_credentials_path, load_or_create
 
-    return WeChatPaySandbox(port, credentials=load_or_create(settings.VAR_DIR), refund_delay=2.0)
+    credentials = load_or_create(demo_credentials_path(settings.VAR_DIR))
+    return WeChatPaySandbox(port, credentials=credentials, refund_delay=2.0)

@@ -115,9 +115,12 @@ def generate(*, mchid: str = "1900000109", appid: str = "wxsandbox0000001") -> S
     )
 
 
-def load_or_create(var_dir: Path) -> SandboxCredentials:
-    """The demo's sandbox credentials, generated on first use under `var_dir`."""
-    path = var_dir / "payments-sandbox" / "wechatpay.json"
+def demo_credentials_path(var_dir: Path) -> Path:
+    return var_dir / "payments-sandbox" / "wechatpay.json"
+
+
+def load_or_create(path: Path) -> SandboxCredentials:
+    """The demo's sandbox credentials (a JSON file), generated on first use."""
     if path.exists():
         return SandboxCredentials(**json.loads(path.read_text()))
     credentials = generate()
@@ -127,4 +130,4 @@ def load_or_create(var_dir: Path) -> SandboxCredentials:
     with os.fdopen(fd, "w") as handle:
         json.dump(asdict(credentials), handle, indent=1)
     temporary.replace(path)
-    return credentials
+    return SandboxCredentials(**json.loads(path.read_text()))  # whoever wrote last wins
