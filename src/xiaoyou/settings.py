@@ -469,3 +469,39 @@ elif env_bool("PAYMENTS_SANDBOX", False):
         "sandbox_credentials": str(VAR_DIR / "payments-sandbox" / "wechatpay.json"),
         "base_url": env_str("WECHATPAY_BASE_URL", f"http://127.0.0.1:{_WECHAT_SANDBOX_PORT}"),
     }
+
+# --- Payments: Alipay (open platform, RSA2; PC page pay and mobile wap pay) ------------------
+# Real app: ALIPAY_APP_ID, ALIPAY_SELLER_ID (PID 2088...), ALIPAY_APP_PRIVATE_KEY_FILE and
+# ALIPAY_PUBLIC_KEY_FILE (PEM files, read when used), ALIPAY_GATEWAY. Otherwise, with
+# PAYMENTS_SANDBOX=true, the local sandbox of `xiaoyou payments-sandbox` (port
+# PAYMENTS_SANDBOX_PORT_ALIPAY, 8602), whose keys it generates under var/payments-sandbox/alipay/.
+if env_str("ALIPAY_APP_ID"):
+    PAYMENTS_PROVIDERS["alipay"] = {
+        "app_id": env_str("ALIPAY_APP_ID"),
+        "seller_id": env_str("ALIPAY_SELLER_ID", required=True),
+        "app_private_key": env_str("ALIPAY_APP_PRIVATE_KEY_FILE", required=True),
+        "alipay_public_key": env_str("ALIPAY_PUBLIC_KEY_FILE", required=True),
+        "gateway": env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+    }
+elif env_bool("PAYMENTS_SANDBOX", False):
+    _ALIPAY_SANDBOX_KEYS = VAR_DIR / "payments-sandbox" / "alipay"
+    _ALIPAY_SANDBOX_PORT = env_int("PAYMENTS_SANDBOX_PORT_ALIPAY", 8602)
+    _ALIPAY_SANDBOX_GATEWAY = f"http://127.0.0.1:{_ALIPAY_SANDBOX_PORT}/gateway.do"
+    PAYMENTS_PROVIDERS["alipay"] = {
+        "app_id": "2021000149600001",  # the sandbox's app (xiaoyou.payments.sandbox.alipay)
+        "seller_id": "2088721000000001",
+        "app_private_key": str(_ALIPAY_SANDBOX_KEYS / "app_private.pem"),
+        "alipay_public_key": str(_ALIPAY_SANDBOX_KEYS / "alipay_public.pem"),
+        "gateway": env_str("ALIPAY_GATEWAY", _ALIPAY_SANDBOX_GATEWAY),
+    }
+# Offline payments (bank transfer, cash): on unless turned off; the account shown to payers.
+PAYMENTS_PROVIDERS["offline"] = (
+    {
+        "payee": env_str("PAYMENTS_OFFLINE_PAYEE", ""),
+        "bank": env_str("PAYMENTS_OFFLINE_BANK", ""),
+        "account": env_str("PAYMENTS_OFFLINE_ACCOUNT", ""),
+        "note": env_str("PAYMENTS_OFFLINE_NOTE", ""),
+    }
+    if env_bool("PAYMENTS_OFFLINE_ENABLED", True)
+    else None
+)

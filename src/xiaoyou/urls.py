@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("console/", include("xiaoyou.console.urls")),
     path("api/", include("xiaoyou.api.urls")),
+    path("payments/", include("xiaoyou.payments.urls_notify")),
     path("django-admin/", admin.site.urls),
     path("", include("xiaoyou.hall.urls")),
 ]

@@ -18,6 +18,7 @@ from xiaoyou.payments.models.orders import (
 )
 from xiaoyou.payments.models.reconciliation import ReconciliationReport
 from xiaoyou.payments.models.refunds import PaymentRefund, RefundStatus
+from xiaoyou.payments.models.requests import PaymentRequest
 
 __all__ = [
     "Channel",
@@ -31,6 +32,7 @@ __all__ = [
     "OrderStatus",
     "PaymentOrder",
     "PaymentRefund",
+    "PaymentRequest",
     "Provider",
     "ReconciliationReport",
     "RefundStatus",
