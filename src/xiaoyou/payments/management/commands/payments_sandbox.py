@@ -40,6 +40,12 @@ SANDBOXES: list[SandboxSpec] = [
         8601,
         "xiaoyou.payments.sandbox.wechatpay:demo_sandbox",
     ),
+    SandboxSpec(
+        "alipay",
+        "PAYMENTS_SANDBOX_PORT_ALIPAY",
+        8602,
+        "xiaoyou.payments.sandbox.alipay:demo_sandbox",
+    ),
 ]
 
 
