@@ -28,7 +28,7 @@ from xiaoyou.core.emulation import Emulator, Request, Response
 from xiaoyou.payments.providers import wechatpay_crypto as wx
 from xiaoyou.payments.sandbox import wechatpay_page as pages
 from xiaoyou.payments.sandbox.wechatpay_keys import SandboxCredentials, generate
-from xiaoyou.payments.sandbox.wechatpay_notify import Delivery, SandboxNotifications
+from xiaoyou.payments.sandbox.wechatpay_notify import Delivery, Event, SandboxNotifications
 
 _ORDER_PATH = re.compile(r"^/v3/pay/transactions/out-trade-no/([^/]+)(/close)?$")
 
@@ -65,7 +65,7 @@ class WeChatPaySandbox(SandboxNotifications, Emulator):
         self.deliveries: list[Delivery] = []
         self.rejected_requests = 0
         self.hold = False  # keep notifications back (release_notifications sends them)
-        self.held: list[tuple[str, str, dict[str, str], str]] = []
+        self.held: list[Event] = []
 
     def provider_config(self, notify_url: str = "") -> dict[str, Any]:
         return self.credentials.provider_config(self.url, notify_url)
