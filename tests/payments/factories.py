@@ -74,7 +74,9 @@ def refunded(order: PaymentOrder, amount: int, *, out_refund_no: str = "") -> Pa
     )
     order.refunded_amount += amount
     order.status = (
-        OrderStatus.REFUNDED if order.refunded_amount >= order.amount else OrderStatus.PARTIALLY_REFUNDED
+        OrderStatus.REFUNDED
+        if order.refunded_amount >= order.amount
+        else OrderStatus.PARTIALLY_REFUNDED
     )
     order.save(update_fields=["refunded_amount", "status", "updated_at"])
     LedgerEntry.objects.create(

@@ -33,6 +33,7 @@ urlpatterns = [
     path("community/", include("xiaoyou.community.urls_console")),
     path("directory/", include("xiaoyou.directory.urls_console")),
     path("privacy/", include("xiaoyou.privacy.urls_console")),
+    path("payments/", include("xiaoyou.payments.urls_console")),
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

@@ -23,4 +23,5 @@ urlpatterns = [
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),
     path("community/", include("xiaoyou.community.urls_hall")),
     path("privacy/", include("xiaoyou.privacy.urls_hall")),
+    path("payments/receipts/", include("xiaoyou.payments.urls_receipts")),
 ]
