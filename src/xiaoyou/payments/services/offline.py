@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.core import audit, policy, reviews
-from xiaoyou.core.errors import ApplicationError
+from xiaoyou.core.errors import ApplicationError, register_messages
+from xiaoyou.core.models import ReviewItem, ReviewStatus
 from xiaoyou.payments import errors
 from xiaoyou.payments.models import (
     LedgerKind,
@@ -30,6 +31,22 @@ from xiaoyou.payments.providers.base import PaymentState
 from xiaoyou.payments.services.orders import OPEN_STATUSES, ledger_write
 
 OFFLINE_REVIEW_KIND = "payments.offline"
+OFFLINE_PENDING = "payments.offline_pending"
+
+register_messages(
+    {OFFLINE_PENDING: _("An offline payment of this order is already waiting for review.")}
+)
+
+
+def offline_pending(order: PaymentOrder) -> OfflineEvidence | None:
+    """The order's offline record waiting for review, if any."""
+    ids = [
+        str(pk) for pk in OfflineEvidence.objects.filter(order=order).values_list("pk", flat=True)
+    ]
+    item = ReviewItem.objects.filter(
+        kind=OFFLINE_REVIEW_KIND, object_id__in=ids, status=ReviewStatus.PENDING
+    ).first()
+    return OfflineEvidence.objects.get(pk=item.object_id) if item else None
 
 
 @transaction.atomic
@@ -54,6 +71,8 @@ def offline_payment_record(
         raise ApplicationError("invalid_input")
     if amount != locked.amount:
         raise ApplicationError(errors.AMOUNT_INVALID)
+    if offline_pending(locked) is not None:
+        raise ApplicationError(OFFLINE_PENDING, status=409)
     record = OfflineEvidence.objects.create(
         order=locked,
         method=method,
