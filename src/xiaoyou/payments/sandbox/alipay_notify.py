@@ -123,9 +123,12 @@ class AlipayNotifications:
         return self.send_notification(out_trade_no, trade_status="WAIT_BUYER_PAY", gmt_payment="")
 
     def notify_late_after_close(self, out_trade_no: str) -> list[str]:
-        """The trade was closed on our side, then a TRADE_SUCCESS arrives anyway."""
+        """The buyer's payment went through at Alipay although the order was closed on our
+        side (a race at the cashier): the trade is paid and its TRADE_SUCCESS arrives late."""
         trade = self.trades[out_trade_no]
-        trade.gmt_payment = trade.gmt_payment or _now_text()
+        with self.lock:
+            trade.status, trade.gmt_close = "TRADE_SUCCESS", ""
+            trade.gmt_payment = trade.gmt_payment or _now_text()
         return self.send_notification(
             out_trade_no, trade_status="TRADE_SUCCESS", gmt_payment=trade.gmt_payment
         )
