@@ -185,6 +185,7 @@ class SandboxNotifications:
             order = self.orders[out_trade_no]
             if not self._mark_paid(order) and not order["transaction_id"]:
                 # a late payment of an order closed meanwhile: the money did arrive
+                order["trade_state"] = "SUCCESS"
                 order["transaction_id"] = new_transaction_id()
                 order["success_time"] = now()
             if amount is not None:
