@@ -273,7 +273,7 @@ def test_answer_with_wrong_signature_is_not_believed(provider, sandbox):
     adapter = AlipayProvider(**sandbox.provider_config(alipay_public_key=other_public))
     with pytest.raises(ProviderError) as info:
         adapter.query(order)
-    assert info.value.code == "invalid-sign"
+    assert info.value.code == "invalid-sign" and info.value.retryable
 
 
 def test_refunds_partial_full_idempotent_and_queried(provider, sandbox):
@@ -416,3 +416,14 @@ def test_notification_replies(provider):
         b"failure",
     )
     assert accepted["Content-Type"].startswith("text/plain")
+
+
+def test_gbk_notification_verifies(provider, sandbox, paid_trade):
+    fields = sandbox.notification(paid_trade.out_trade_no, charset="gbk", subject="校友会费")
+    parsed = provider.parse_notification(
+        headers={}, body=urlencode(fields, encoding="gbk").encode()
+    )
+    assert parsed.payment is not None and parsed.payment.state == "paid"
+    with pytest.raises(InvalidNotification):  # the same bytes read as utf-8 would not verify
+        body = urlencode({**fields, "charset": "utf-8"}, encoding="gbk").encode()
+        provider.parse_notification(headers={}, body=body)

@@ -139,8 +139,12 @@ class AlipayProvider:
         verified = bool(signature) and fmt.rsa2_verify(
             text, signature, fmt.public_key(self._alipay_public_key)
         )
-        if code == SUCCESS and not verified:
-            raise ProviderError("Alipay answer signature does not verify", code="invalid-sign")
+        if (code == SUCCESS or signature) and not verified:
+            # Nothing an unverified answer says is believed, failures included (a refund marked
+            # failed on a fake answer could be paid twice); the call is retried later.
+            raise ProviderError(
+                "Alipay answer signature does not verify", code="invalid-sign", retryable=True
+            )
         if code != SUCCESS:
             sub_code = str(node.get("sub_code") or code)
             message = f"{node.get('msg', '')} {node.get('sub_msg', '')}".strip()
@@ -275,11 +279,17 @@ class AlipayProvider:
     # --- notifications ------------------------------------------------------------------------
 
     def parse_notification(self, *, headers: dict[str, str], body: bytes) -> ParsedNotification:
+        # Form-encoded in the charset of the payment request (utf-8 here; gbk for older apps).
+        probe = dict(parse_qsl(body.decode("latin-1"), encoding="latin-1"))
+        charset = probe.get("charset", "utf-8").lower()
+        charset = charset if charset in ("utf-8", "gbk") else "utf-8"
         try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = body.decode("gbk", errors="strict")
-        fields = dict(parse_qsl(text, keep_blank_values=True))
+            text = body.decode(charset)
+            fields = dict(
+                parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict")
+            )
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise InvalidNotification(f"not a {charset} form") from exc
         signature = fields.get("sign", "")
         if not signature or fields.get("sign_type", "RSA2") != "RSA2":
             raise InvalidNotification("missing signature or not RSA2")
