@@ -76,7 +76,7 @@ class PaymentTable(DataTable):
             has_next = len(rows) > self.per_page
             rows = rows[: self.per_page]
             counted = self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-            self.total_capped = counted > COUNT_CAP
+            self._total_capped = counted > COUNT_CAP
             known = offset + len(rows) + (1 if has_next else 0)
             paginator = Paginator(rows, self.per_page)
             paginator.count = max(min(counted, COUNT_CAP), known)  # type: ignore[misc]
@@ -86,6 +86,11 @@ class PaymentTable(DataTable):
     @property
     def total(self) -> int:
         return int(self.page.paginator.count)
+
+    @property
+    def total_capped(self) -> bool:
+        self.page  # noqa: B018 - computes the count
+        return self._total_capped
 
 
 def payment_table(request: HttpRequest) -> PaymentTable:
