@@ -427,3 +427,31 @@ def test_gbk_notification_verifies(provider, sandbox, paid_trade):
     with pytest.raises(InvalidNotification):  # the same bytes read as utf-8 would not verify
         body = urlencode({**fields, "charset": "utf-8"}, encoding="gbk").encode()
         provider.parse_notification(headers={}, body=body)
+
+
+def test_payments_sandbox_command_runs_alipay_with_kept_keys(settings, tmp_path, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xiaoyou.payments.sandbox.alipay import demo_sandbox, sandbox_key_dir
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("PAYMENTS_SANDBOX_PORT_ALIPAY", "0")
+    out = StringIO()
+    call_command("payments_sandbox", "alipay", "--check", stdout=out)
+    assert "[SANDBOX] alipay" in out.getvalue() and "ALIPAY_GATEWAY=" in out.getvalue()
+    keys = sandbox_key_dir(tmp_path)
+    assert (keys / "app_private.pem").stat().st_mode & 0o077 == 0
+    # A restart keeps the keys; the adapter reads them from the files, as the settings give them.
+    with demo_sandbox(0) as emulator:
+        assert emulator.alipay_public_key == (keys / "alipay_public.pem").read_text()
+        adapter = AlipayProvider(
+            **emulator.provider_config(
+                app_private_key=str(keys / "app_private.pem"),
+                alipay_public_key=str(keys / "alipay_public.pem"),
+            )
+        )
+        order = make_order()
+        at_cashier(adapter, order)
+        assert adapter.query(order).state == "pending"
