@@ -749,6 +749,21 @@ API_CASES.update(
 )
 
 
+# --- Payments: offline recording (paycore) ------------------------------------------------------
+
+
+def _college_payment_order(world: World) -> dict[str, Any]:
+    from xiaoyou.payments.models import PaymentRequest
+    from xiaoyou.payments.services.orders import order_create
+
+    fee = PaymentRequest.objects.create(org=world.tree.college, title="会费", amount=10000)
+    order = order_create(payable=fee, amount=10000, subject="会费", org=world.tree.college)
+    return {"pk": order.pk}
+
+
+CONSOLE_CASES.update({"console:payments_offline_record": Case(_college_payment_order)})
+
+
 def test_every_route_with_an_id_is_in_the_matrix():
     console = console_routes_with_ids()
     api = api_operations_with_ids()
@@ -761,6 +776,35 @@ def test_every_route_with_an_id_is_in_the_matrix():
     )
     stale = sorted((set(CONSOLE_CASES) - console) | (set(API_CASES) - api))
     assert not stale, f"Rows for routes that no longer exist: {stale}"
+
+
+# --- Payments console (issue 6) -------------------------------------------------------------
+
+
+def _college_paid_order(world: World) -> dict[str, Any]:
+    from tests.payments.factories import paid_order
+
+    return {"pk": paid_order(org=world.tree.club).pk}
+
+
+def _reconciliation_report(world: World) -> dict[str, Any]:
+    from tests.payments.factories import ReconciliationReportFactory
+
+    return {"pk": ReconciliationReportFactory().pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:payments_order": Case(_college_paid_order),
+        # An empty form: the college admin reaches the form's errors (400), never the service.
+        "console:payments_order_refund": Case(_college_paid_order, method="post", allowed=400),
+        "console:payments_order_receipt": Case(_college_paid_order),
+        "console:payments_order_receipt_pdf": Case(_college_paid_order),
+        # Reports are the school's provider accounts: only main-association admins see them.
+        "console:payments_report": Case(_reconciliation_report, allowed=403),
+        "console:payments_report_download": Case(_reconciliation_report, allowed=403),
+    }
+)
 
 
 # --- The matrix --------------------------------------------------------------------------------
