@@ -33,6 +33,7 @@ urlpatterns = [
     path("community/", include("xiaoyou.community.urls_console")),
     path("directory/", include("xiaoyou.directory.urls_console")),
     path("privacy/", include("xiaoyou.privacy.urls_console")),
+    path("payments/offline/", include("xiaoyou.payments.urls_console_offline")),
     path("payments/", include("xiaoyou.payments.urls_console")),
 ]
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("community/", include("xiaoyou.community.urls_hall")),
     path("privacy/", include("xiaoyou.privacy.urls_hall")),
     path("payments/receipts/", include("xiaoyou.payments.urls_receipts")),
+    path("pay/", include("xiaoyou.payments.urls_hall")),
 ]
