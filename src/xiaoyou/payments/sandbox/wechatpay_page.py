@@ -59,8 +59,8 @@ def pay_page(order: dict[str, Any], prepay_id: str, redirect_url: str) -> bytes:
         f"<p class='amount' data-amount>¥{yuan}</p>"
         f"<p>商户号 mchid {escape(order['mchid'])} · {escape(order['out_trade_no'])}</p>"
         f"<form method='post' action='/sandbox/pay/{escape(prepay_id)}'>{hidden}"
-        f"<button class='pay' name='action' value='pay'>支付 Pay ¥{yuan}</button>"
-        "<button class='cancel' name='action' value='cancel'>取消 Cancel</button></form>",
+        f"<button id='sandbox-pay' class='pay' name='action' value='pay'>支付 Pay ¥{yuan}</button>"
+        "<button id='sandbox-cancel' class='cancel' name='action' value='cancel'>取消 Cancel</button></form>",
     )
 
 
