@@ -455,3 +455,9 @@ def test_payments_sandbox_command_runs_alipay_with_kept_keys(settings, tmp_path,
         order = make_order()
         at_cashier(adapter, order)
         assert adapter.query(order).state == "pending"
+
+
+def test_notification_without_seller_id_is_refused(provider, sandbox, paid_trade):
+    body = sandbox.notification_body(paid_trade.out_trade_no, seller_id="")
+    with pytest.raises(InvalidNotification):
+        provider.parse_notification(headers={}, body=body)

@@ -298,7 +298,7 @@ class AlipayProvider:
             raise InvalidNotification("signature does not verify")
         if fields.get("app_id") != self.app_id:
             raise InvalidNotification(f"app_id {fields.get('app_id')!r} is not ours")
-        if fields.get("seller_id") and fields.get("seller_id") != self.seller_id:
+        if fields.get("seller_id") != self.seller_id:
             raise InvalidNotification(f"seller_id {fields.get('seller_id')!r} is not ours")
         if not fields.get("out_trade_no"):
             raise InvalidNotification("no out_trade_no")
