@@ -787,6 +787,13 @@ def _college_paid_order(world: World) -> dict[str, Any]:
     return {"pk": paid_order(org=world.tree.club).pk}
 
 
+def _college_payment_request(world: World) -> dict[str, Any]:
+    from xiaoyou.payments.models import PaymentRequest
+
+    item = PaymentRequest.objects.create(org=world.tree.club, title="会费", amount=100)
+    return {"pk": item.pk}
+
+
 def _reconciliation_report(world: World) -> dict[str, Any]:
     from tests.payments.factories import ReconciliationReportFactory
 
@@ -800,6 +807,8 @@ CONSOLE_CASES.update(
         "console:payments_order_refund": Case(_college_paid_order, method="post", allowed=400),
         "console:payments_order_receipt": Case(_college_paid_order),
         "console:payments_order_receipt_pdf": Case(_college_paid_order),
+        "console:payments_request": Case(_college_payment_request),
+        "console:payments_request_edit": Case(_college_payment_request),
         # Reports are the school's provider accounts: only main-association admins see them.
         "console:payments_report": Case(_reconciliation_report, allowed=403),
         "console:payments_report_download": Case(_reconciliation_report, allowed=403),

@@ -252,3 +252,35 @@ def test_nav_and_dashboard_figure(client, org_tree, college_admin, platform_admi
     console_login(client, platform_admin)
     html = client.get(reverse("console:dashboard")).content.decode()
     assert reverse("console:payments_reconciliation") in html
+
+
+def test_payment_request_create_edit_and_share(client, org_tree, college_admin, regional_admin):
+    from xiaoyou.payments.models import PaymentRequest
+
+    console_login(client, college_admin)
+    response = client.post(
+        reverse("console:payments_request_create"),
+        {"org": org_tree.club.pk, "title": "2026年会费", "amount": "99.9", "is_open": "on"},
+    )
+    assert response.status_code == 302
+    item = PaymentRequest.objects.get()
+    assert (item.org, item.amount, item.is_open) == (org_tree.club, 9990, True)
+    detail = client.get(reverse("console:payments_request", args=[item.pk])).content.decode()
+    share = reverse("hall:pay_request", args=[item.pk])
+    assert f"http://testserver{share}" in detail and "<svg" in detail
+    edit = client.post(
+        reverse("console:payments_request_edit", args=[item.pk]),
+        {"title": "2026年会费（调整）", "amount": "120", "description": ""},
+    )
+    assert edit.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.amount, item.is_open) == ("2026年会费（调整）", 12000, False)
+    bad = client.post(
+        reverse("console:payments_request_create"),
+        {"org": org_tree.other_college.pk, "title": "x", "amount": "1.001"},
+    )
+    assert bad.status_code == 400 and set(bad.context["form"].errors) == {"org", "amount"}
+    listing = client.get(reverse("console:payments_requests"))
+    assert [row.obj for row in listing.context["table"].rows] == [item]
+    console_login(client, regional_admin)
+    assert client.get(reverse("console:payments_request", args=[item.pk])).status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiaoyou.payments.views import console_payments, console_reconciliation
+from xiaoyou.payments.views import console_payments, console_reconciliation, console_requests
 
 urlpatterns = [
     path("", console_payments.payment_list, name="payments_orders"),
@@ -16,6 +16,10 @@ urlpatterns = [
         console_payments.order_receipt_pdf,
         name="payments_order_receipt_pdf",
     ),
+    path("requests/", console_requests.request_list, name="payments_requests"),
+    path("requests/new", console_requests.request_create, name="payments_request_create"),
+    path("requests/<int:pk>/", console_requests.request_detail, name="payments_request"),
+    path("requests/<int:pk>/edit", console_requests.request_edit, name="payments_request_edit"),
     path("reconciliation/", console_reconciliation.report_list, name="payments_reconciliation"),
     path("reconciliation/<int:pk>/", console_reconciliation.report_detail, name="payments_report"),
     path(
