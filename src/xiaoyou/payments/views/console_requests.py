@@ -69,7 +69,7 @@ class PaymentRequestForm(forms.Form):
     def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.orgs = {str(org.pk): org for org in orgs}
-        self.fields["org"].choices = [(str(org.pk), org.name) for org in orgs]
+        self.fields["org"].choices = [(str(org.pk), org.name) for org in orgs]  # type: ignore[attr-defined]
 
     def clean_amount(self) -> int:
         try:
