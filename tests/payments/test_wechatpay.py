@@ -267,3 +267,28 @@ def test_notification_reply():
     assert wechat.notification_reply(accepted=True).status_code == 204
     refused = wechat.notification_reply(accepted=False)
     assert refused.status_code == 400 and json.loads(refused.content)["code"] == "FAIL"
+
+
+def test_demo_sandbox_command_and_settings_credentials(settings, tmp_path, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xiaoyou.payments.sandbox.wechatpay import demo_sandbox
+    from xiaoyou.payments.sandbox.wechatpay_keys import demo_credentials_path
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("PAYMENTS_SANDBOX_PORT_WECHAT", "0")
+    out = StringIO()
+    call_command("payments_sandbox", "wechat", "--check", stdout=out)
+    assert "[SANDBOX] wechat listening on http://127.0.0.1:" in out.getvalue()
+    path = demo_credentials_path(tmp_path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    # what settings.py gives the adapter with PAYMENTS_SANDBOX=true: the file and a base URL
+    with demo_sandbox(0) as server:
+        wechat = WeChatPayProvider(sandbox_credentials=str(path), base_url=server.url)
+        assert wechat.sandbox and wechat.mchid == server.credentials.mchid
+        result = wechat.start(
+            order(), channel="native", context=StartContext(notify_url="http://x/n")
+        )
+        assert result.qr_code.startswith(server.url)
