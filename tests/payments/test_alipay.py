@@ -1,10 +1,12 @@
 """Alipay adapter against the Alipay sandbox: RSA2 signing vectors, page/wap pay URLs, query,
-close, refund and refund query, the GBK bill, notification verification and replies.
+close, refund and refund query, the GBK bill, the payments-sandbox entry. Notifications are in
+test_alipay_notify.py.
 
 No database: the adapter only reads the order's and refund's fields (unsaved instances here).
 The end-to-end rules through the services and the notify URL are in test_alipay_e2e.py.
 """
 
+# ruff: noqa: F811  (the shared fixtures are imported, then requested as arguments)
 from __future__ import annotations
 
 import base64
@@ -13,23 +15,27 @@ import json
 import re
 import zipfile
 from io import BytesIO
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from xiaoyou.payments.models import PaymentOrder, PaymentRefund
+from tests.payments.alipay_support import (  # noqa: F401 (fixtures)
+    at_cashier,
+    make_order,
+    provider,
+    refund_of,
+    sandbox,
+    url_params,
+)
 from xiaoyou.payments.providers import alipay_sign as fmt
 from xiaoyou.payments.providers.alipay import AlipayProvider, parse_bill
 from xiaoyou.payments.providers.base import (
-    InvalidNotification,
     ProviderError,
     StartContext,
     get_provider,
 )
-from xiaoyou.payments.sandbox.alipay import AlipaySandbox
 
 # A key made for these tests only (never configured anywhere): fixed, so the vectors are stable.
 TEST_KEY = """-----BEGIN PRIVATE KEY-----
@@ -61,41 +67,6 @@ SW+70l0ksS4WliIYMGp2XnTfDrRUFkOLJNFC7g9TFKSfnah3uTQv1/Eli6ARj+dk
 hP0K724TvAWnYTmHrQHzcQc=
 -----END PRIVATE KEY-----
 """
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with AlipaySandbox() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def provider(sandbox):
-    return AlipayProvider(**sandbox.provider_config(notify_url="http://127.0.0.1:9/notify/"))
-
-
-_numbers = iter(range(1, 10_000))
-
-
-def make_order(amount: int = 1234) -> PaymentOrder:
-    return PaymentOrder(
-        out_trade_no=f"XYTEST{next(_numbers):06d}", amount=amount, subject="年会门票"
-    )
-
-
-def refund_of(order: PaymentOrder, amount: int, number: str) -> PaymentRefund:
-    return PaymentRefund(order=order, out_refund_no=number, amount=amount, reason="活动取消")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-
-
-def at_cashier(provider: AlipayProvider, order: PaymentOrder, channel: str = "page") -> str:
-    url = provider.start(order, channel=channel, context=StartContext()).redirect_url
-    page = httpx.get(url)
-    assert page.status_code == 200, page.text
-    return page.text
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -343,92 +314,6 @@ def test_bill_is_a_zip_of_gbk_csv():
     assert (line.out_trade_no, line.kind, line.amount) == ("XY9", "payment", 8880)
 
 
-# --- notifications ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def paid_trade(provider, sandbox):
-    order = make_order()
-    at_cashier(provider, order)
-    sandbox.pay(order.out_trade_no, notify=False)
-    return order
-
-
-def test_good_notification(provider, sandbox, paid_trade):
-    body = sandbox.notification_body(paid_trade.out_trade_no)
-    parsed = provider.parse_notification(headers={}, body=body)
-    assert parsed.kind == "payment" and parsed.payment is not None
-    state = parsed.payment
-    assert (state.out_trade_no, state.state, state.amount) == (
-        paid_trade.out_trade_no,
-        "paid",
-        1234,
-    )
-    assert state.provider_trade_no == sandbox.trades[paid_trade.out_trade_no].trade_no
-    assert state.raw["trade_status"] == "TRADE_SUCCESS" and "sign" not in state.raw
-
-
-@pytest.mark.parametrize(
-    "options",
-    [{"forge": True}, {"app_id": "2021009999999999"}, {"seller_id": "2088999999999999"},
-     {"total_amount": "12.345"}],
-    ids=["forged", "wrong-app-id", "wrong-seller-id", "bad-amount"],
-)  # fmt: skip
-def test_bad_notifications_are_refused(provider, sandbox, paid_trade, options):
-    body = sandbox.notification_body(paid_trade.out_trade_no, **options)
-    with pytest.raises(InvalidNotification):
-        provider.parse_notification(headers={}, body=body)
-
-
-def test_tampered_or_unsigned_notification_is_refused(provider, sandbox, paid_trade):
-    fields = sandbox.notification(paid_trade.out_trade_no)
-    for changed in (
-        {**fields, "total_amount": "0.01"},
-        {k: v for k, v in fields.items() if k != "sign"},
-    ):
-        with pytest.raises(InvalidNotification):
-            provider.parse_notification(headers={}, body=urlencode(changed).encode())
-
-
-def test_wrong_amount_notification_verifies_but_carries_its_amount(provider, sandbox, paid_trade):
-    # Signed by Alipay with another amount: the services compare it with the order and refuse.
-    body = sandbox.notification_body(paid_trade.out_trade_no, total_amount="0.01")
-    parsed = provider.parse_notification(headers={}, body=body)
-    assert parsed.payment is not None and parsed.payment.amount == 1
-
-
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [("WAIT_BUYER_PAY", "pending"), ("TRADE_FINISHED", "paid"), ("TRADE_CLOSED", "closed")],
-)
-def test_notification_trade_states(provider, sandbox, paid_trade, status, expected):
-    body = sandbox.notification_body(paid_trade.out_trade_no, trade_status=status, gmt_payment="")
-    parsed = provider.parse_notification(headers={}, body=body)
-    assert parsed.payment is not None and parsed.payment.state == expected
-
-
-def test_notification_replies(provider):
-    accepted = provider.notification_reply(accepted=True)
-    refused = provider.notification_reply(accepted=False)
-    assert (accepted.status_code, accepted.content, refused.content) == (
-        200,
-        b"success",
-        b"failure",
-    )
-    assert accepted["Content-Type"].startswith("text/plain")
-
-
-def test_gbk_notification_verifies(provider, sandbox, paid_trade):
-    fields = sandbox.notification(paid_trade.out_trade_no, charset="gbk", subject="校友会费")
-    parsed = provider.parse_notification(
-        headers={}, body=urlencode(fields, encoding="gbk").encode()
-    )
-    assert parsed.payment is not None and parsed.payment.state == "paid"
-    with pytest.raises(InvalidNotification):  # the same bytes read as utf-8 would not verify
-        body = urlencode({**fields, "charset": "utf-8"}, encoding="gbk").encode()
-        provider.parse_notification(headers={}, body=body)
-
-
 def test_payments_sandbox_command_runs_alipay_with_kept_keys(settings, tmp_path, monkeypatch):
     from io import StringIO
 
@@ -455,9 +340,3 @@ def test_payments_sandbox_command_runs_alipay_with_kept_keys(settings, tmp_path,
         order = make_order()
         at_cashier(adapter, order)
         assert adapter.query(order).state == "pending"
-
-
-def test_notification_without_seller_id_is_refused(provider, sandbox, paid_trade):
-    body = sandbox.notification_body(paid_trade.out_trade_no, seller_id="")
-    with pytest.raises(InvalidNotification):
-        provider.parse_notification(headers={}, body=body)
