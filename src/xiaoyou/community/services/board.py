@@ -23,7 +23,13 @@ from xiaoyou.community.models import (
     ModerationStatus,
 )
 from xiaoyou.community.models.common import BODY_MAX_LENGTH, REPLY_MAX_LENGTH, TITLE_MAX_LENGTH
-from xiaoyou.community.services.common import BOARD_TOPIC, clean_text, rate_limit
+from xiaoyou.community.services.common import (
+    BOARD_TOPIC,
+    clean_text,
+    moderation_approve,
+    moderation_reject,
+    rate_limit,
+)
 from xiaoyou.core import audit, fragment_cache, notifications, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations.models import ContentReviewMode, Organization
@@ -171,23 +177,11 @@ def board_reply_set_hidden(*, actor: Any, reply: BoardReply, hidden: bool) -> Bo
 
 
 def _approve(message: BoardMessage, *, item: Any, actor: Any, reason: str) -> None:
-    if message.status == ModerationStatus.PENDING:
-        message.status = ModerationStatus.PUBLISHED
-        message.published_at = timezone.now()
-        message.save(update_fields=["status", "published_at", "updated_at"])
-        fragment_cache.invalidate(BOARD_TOPIC)
+    moderation_approve(message, topic=BOARD_TOPIC)
 
 
 def _reject(message: BoardMessage, *, item: Any, actor: Any, reason: str) -> None:
-    # Pre-moderated: never shown. Post-moderated: taken down.
-    if message.status == ModerationStatus.PENDING:
-        message.status = ModerationStatus.REJECTED
-    elif message.status == ModerationStatus.PUBLISHED:
-        message.status = ModerationStatus.HIDDEN
-    else:
-        return
-    message.save(update_fields=["status", "updated_at"])
-    fragment_cache.invalidate(BOARD_TOPIC)
+    moderation_reject(message, topic=BOARD_TOPIC)
 
 
 def _details(message: BoardMessage) -> list[tuple[Any, Any]]:

@@ -1,10 +1,14 @@
-"""Helpers shared by the board and mutual-help services: text limits and rate limits."""
+"""Helpers shared by the board and mutual-help services: text limits, rate limits and the
+review-queue decisions on a moderated post."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from xiaoyou.core import ratelimit
+from django.utils import timezone
+
+from xiaoyou.community.models import ModerationStatus
+from xiaoyou.core import fragment_cache, ratelimit
 from xiaoyou.core.errors import ApplicationError
 
 # The hall home caches its board and mutual-help sections (core.fragment_cache, at most
@@ -40,3 +44,24 @@ def rate_limit(actor: Any, kind: str) -> None:
     ]
     if ratelimit.hit_all(rules) is not None:
         raise ApplicationError("rate_limited", status=429)
+
+
+def moderation_approve(post: Any, *, topic: str) -> None:
+    """The review queue approved a post (a board message or a help post): it is published."""
+    if post.status == ModerationStatus.PENDING:
+        post.status = ModerationStatus.PUBLISHED
+        post.published_at = timezone.now()
+        post.save(update_fields=["status", "published_at", "updated_at"])
+        fragment_cache.invalidate(topic)
+
+
+def moderation_reject(post: Any, *, topic: str) -> None:
+    """Pre-moderated posts are never shown; post-moderated ones are taken down."""
+    if post.status == ModerationStatus.PENDING:
+        post.status = ModerationStatus.REJECTED
+    elif post.status == ModerationStatus.PUBLISHED:
+        post.status = ModerationStatus.HIDDEN
+    else:
+        return
+    post.save(update_fields=["status", "updated_at"])
+    fragment_cache.invalidate(topic)

@@ -29,7 +29,13 @@ from xiaoyou.community.models import (
     ReportStatus,
 )
 from xiaoyou.community.models.common import BODY_MAX_LENGTH, REPLY_MAX_LENGTH, TITLE_MAX_LENGTH
-from xiaoyou.community.services.common import HELP_TOPIC, clean_text, rate_limit
+from xiaoyou.community.services.common import (
+    HELP_TOPIC,
+    clean_text,
+    moderation_approve,
+    moderation_reject,
+    rate_limit,
+)
 from xiaoyou.core import audit, fragment_cache, notifications, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations.models import ContentReviewMode, Organization
@@ -240,22 +246,11 @@ def help_reply_set_hidden(*, actor: Any, reply: HelpReply, hidden: bool) -> Help
 
 
 def _approve_post(post: HelpPost, *, item: Any, actor: Any, reason: str) -> None:
-    if post.status == ModerationStatus.PENDING:
-        post.status = ModerationStatus.PUBLISHED
-        post.published_at = timezone.now()
-        post.save(update_fields=["status", "published_at", "updated_at"])
-        fragment_cache.invalidate(HELP_TOPIC)
+    moderation_approve(post, topic=HELP_TOPIC)
 
 
 def _reject_post(post: HelpPost, *, item: Any, actor: Any, reason: str) -> None:
-    if post.status == ModerationStatus.PENDING:
-        post.status = ModerationStatus.REJECTED
-    elif post.status == ModerationStatus.PUBLISHED:
-        post.status = ModerationStatus.HIDDEN
-    else:
-        return
-    post.save(update_fields=["status", "updated_at"])
-    fragment_cache.invalidate(HELP_TOPIC)
+    moderation_reject(post, topic=HELP_TOPIC)
 
 
 def _uphold_report(report: HelpReport, *, item: Any, actor: Any, reason: str) -> None:
