@@ -22,6 +22,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from xiaoyou.payments.providers import wechatpay_crypto as wx
+from xiaoyou.payments.providers import wechatpay_messages as messages
 from xiaoyou.payments.providers.base import (
     BillLine,
     InvalidNotification,
@@ -44,21 +45,6 @@ NOTIFICATION_MAX_AGE = 300  # seconds; older (or as far in the future) notificat
 CERTIFICATES_TTL = 12 * 3600
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
-TRADE_STATES = {
-    "SUCCESS": "paid",
-    "REFUND": "paid",  # paid, then (partly) refunded: refunds are tracked one by one
-    "NOTPAY": "pending",
-    "USERPAYING": "pending",
-    "CLOSED": "closed",
-    "REVOKED": "closed",
-    "PAYERROR": "failed",
-}
-REFUND_STATES = {
-    "SUCCESS": "succeeded",
-    "PROCESSING": "processing",
-    "CLOSED": "failed",
-    "ABNORMAL": "failed",
-}
 RETRYABLE_CODES = {"SYSTEM_ERROR", "FREQUENCY_LIMITED", "BANK_ERROR", "NOT_ENOUGH"}
 
 # (base_url, mchid) -> (fetched at, {serial_no: platform public key})
@@ -76,10 +62,6 @@ def _pem(value: str) -> str:
         return value
     with open(value, encoding="ascii") as handle:
         return handle.read()
-
-
-def _parse_time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
 
 
 @register_provider
@@ -303,25 +285,6 @@ class WeChatPayProvider:
             ),
         }
 
-    def _payment_state(self, data: dict[str, Any]) -> PaymentState:
-        amount = data.get("amount") or {}
-        state = TRADE_STATES.get(data.get("trade_state", ""), "pending")
-        return PaymentState(
-            out_trade_no=data["out_trade_no"],
-            state=state,
-            amount=int(amount.get("total", 0)),
-            currency=amount.get("currency", "CNY"),
-            provider_trade_no=data.get("transaction_id", ""),
-            paid_at=_parse_time(data.get("success_time")),
-            payer_account=(data.get("payer") or {}).get("openid", ""),
-            raw={
-                key: data.get(key)
-                for key in ("trade_state", "trade_type", "transaction_id", "bank_type")
-                if data.get(key)
-            }
-            | {"payer_total": amount.get("payer_total"), "total": amount.get("total")},
-        )
-
     def query(self, order: PaymentOrder) -> PaymentState:
         data = self._call(
             "GET",
@@ -329,7 +292,7 @@ class WeChatPayProvider:
             params={"mchid": self.mchid},
         )
         self._check_ids(data, appid=True)
-        return self._payment_state(data)
+        return messages.payment_state(data)
 
     def close(self, order: PaymentOrder) -> None:
         self._call(
@@ -339,20 +302,6 @@ class WeChatPayProvider:
         )
 
     # --- refunds --------------------------------------------------------------------------
-
-    def _refund_state(self, data: dict[str, Any]) -> RefundState:
-        status = data.get("status") or data.get("refund_status") or ""
-        amount = data.get("amount") or {}
-        return RefundState(
-            out_refund_no=data["out_refund_no"],
-            state=REFUND_STATES.get(status, "processing"),
-            amount=int(amount.get("refund", 0)),
-            out_trade_no=data.get("out_trade_no", ""),
-            provider_refund_no=data.get("refund_id", ""),
-            finished_at=_parse_time(data.get("success_time")),
-            failure="" if status in ("SUCCESS", "PROCESSING") else status,
-            raw={"status": status, "user_received_account": data.get("user_received_account")},
-        )
 
     def refund(self, refund: PaymentRefund) -> RefundState:
         data = {
@@ -366,11 +315,11 @@ class WeChatPayProvider:
                 "currency": refund.order.currency,
             },
         }
-        return self._refund_state(self._call("POST", "/v3/refund/domestic/refunds", data=data))
+        return messages.refund_state(self._call("POST", "/v3/refund/domestic/refunds", data=data))
 
     def query_refund(self, refund: PaymentRefund) -> RefundState:
         path = f"/v3/refund/domestic/refunds/{quote(refund.out_refund_no)}"
-        return self._refund_state(self._call("GET", path))
+        return messages.refund_state(self._call("GET", path))
 
     # --- notifications --------------------------------------------------------------------
 
@@ -422,10 +371,10 @@ class WeChatPayProvider:
         event = envelope.get("event_type", "")
         if event.startswith("TRANSACTION."):
             self._check_ids(resource, appid=True)
-            return ParsedNotification(kind="payment", payment=self._payment_state(resource))
+            return ParsedNotification(kind="payment", payment=messages.payment_state(resource))
         if event.startswith("REFUND."):
             self._check_ids(resource, appid=False)
-            return ParsedNotification(kind="refund", refund=self._refund_state(resource))
+            return ParsedNotification(kind="refund", refund=messages.refund_state(resource))
         raise InvalidNotification(f"unknown event_type {event!r}")
 
     def notification_reply(self, *, accepted: bool) -> HttpResponse:
