@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -63,6 +64,6 @@ def test_staff_refund_part_of_a_payment_and_download_the_receipt(
 
     with page.expect_download() as download_info:
         page.locator('[data-action="receipt-pdf"]').click()
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
     assert "贰佰元整" in text and "200.00" in text and order.out_trade_no in text
