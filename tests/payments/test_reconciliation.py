@@ -167,3 +167,23 @@ def test_schedule_is_declared_for_ten_in_the_morning():
 
     entry = next(item for item in all_schedules() if item.name == "payments.reconcile-yesterday")
     assert entry.crontab == "0 10 * * *" and entry.task == reconciliation.RECONCILE_TASK
+
+
+def test_against_the_wechatpay_sandbox_bill(settings, org_tree):
+    """The real adapter's bill from the WeChat Pay sandbox: one payment we never recorded."""
+    from tests.payments.test_wechatpay import CREDENTIALS, Receiver, paid
+    from xiaoyou.payments.providers.wechatpay import WeChatPayProvider
+    from xiaoyou.payments.sandbox.wechatpay import WeChatPaySandbox
+
+    with WeChatPaySandbox(credentials=CREDENTIALS) as sandbox, Receiver() as receiver:
+        config = sandbox.provider_config(f"{receiver.url}/notify")
+        settings.PAYMENTS_PROVIDERS = {"wechat": config}
+        adapter = WeChatPayProvider(**config)
+        recorded = paid_order(org=org_tree.college, provider="wechat", amount=12345)
+        paid(adapter, sandbox, recorded.out_trade_no, 12345)
+        paid(adapter, sandbox, "XYTNOTOURS", 500)
+        report = reconciliation_run(provider="wechat", day=timezone.localdate())
+    assert [(item["kind"], item["out_trade_no"]) for item in report.mismatches] == [
+        ("missing_in_ledger", "XYTNOTOURS")
+    ]
+    assert (report.ledger_amount, report.provider_amount) == (12345, 12845)
