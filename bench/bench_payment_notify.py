@@ -1,7 +1,8 @@
 """Payment notification benchmark: latency of POST /payments/notify/<provider>/ under load.
 
-N orders are started, then C concurrent clients (threads, each with its own database
-connection, through Django's test client = the full middleware stack and URL routing) deliver
+N orders are started, then C concurrent clients (processes by default, like web workers;
+`--threads` for threads of one process; each with its own database connection, through
+Django's test client = the full middleware stack and URL routing) deliver
 every order's signed "paid" notification R times (the first applies it, the replays are
 duplicates) plus some forged ones, in random order. The payable's on_paid callback sleeps
 0.5 s: it runs in a Celery task after commit (the broker only queues it here), so it must
@@ -13,8 +14,10 @@ interface; WeChat Pay's RSA verification and AES-GCM decryption add well under 1
 
     .venv/bin/python -m bench.bench_payment_notify --smoke     # CI: 60 orders, 4 clients
     .venv/bin/python -m bench.bench_payment_notify             # 1,000 orders, 16 clients
+    .venv/bin/python -m bench.bench_payment_notify --clients 8 --threads
 
-SQLite in a temporary directory unless DATABASE_URL is set.
+SQLite in a temporary directory by default; with DATABASE_URL set, PostgreSQL on a fresh
+database named bench_xiaoyou_payments (created by the script; never the configured database).
 """
 
 from __future__ import annotations
@@ -33,12 +36,26 @@ from typing import Any
 
 SIZES = {"smoke": (60, 4, 3), "full": (1000, 16, 3)}  # orders, clients, deliveries per order
 SECRET = b"bench-secret"
+BENCH_DATABASE = "bench_xiaoyou_payments"
 CALLBACK_SECONDS = 0.5
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _prepare_postgres(url: str) -> str:
+    """A fresh bench database next to the configured one; returns its URL."""
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    bench_url = urlunparse(urlparse(url)._replace(path="/" + BENCH_DATABASE))
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return bench_url
 
 
 def _adapter() -> None:
@@ -84,15 +101,106 @@ def _adapter() -> None:
             return HttpResponse(status=204 if accepted else 400)
 
 
+Message = tuple[dict[str, str], bytes]
+
+
+def _client(number: int, clients: int, messages: list[Message], barrier: Any) -> dict[str, Any]:
+    """One client: its share of the notifications, posted one after the other."""
+    from django.db import connections
+    from django.test import Client
+
+    client = Client()
+    samples: list[float] = []
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    try:
+        # Warm-up outside the figures (first-request imports, URL resolver, translations): a
+        # forged notification, refused and logged like any other.
+        client.post("/payments/notify/bench/", data=b"{}", content_type="application/json")
+        barrier.wait()
+        cpu = time.process_time()
+        for headers, body in messages[number::clients]:
+            started = time.perf_counter()
+            try:
+                code = client.post(
+                    "/payments/notify/bench/", data=body, content_type="application/json", **headers
+                ).status_code
+            except Exception as exc:  # a server error: counted, the first one shown
+                code = 500
+                errors.append(f"{type(exc).__name__}: {exc}")
+            samples.append((time.perf_counter() - started) * 1000)
+            statuses[code] = statuses.get(code, 0) + 1
+        return {
+            "samples": samples,
+            "statuses": statuses,
+            "errors": errors,
+            "cpu": time.process_time() - cpu,
+        }
+    finally:
+        connections.close_all()
+
+
+def _process_client(number, clients, messages, barrier, out) -> None:  # type: ignore[no-untyped-def]
+    out.put(_client(number, clients, messages, barrier))
+
+
+def _run(messages: list[Message], clients: int, *, threads: bool) -> list[dict[str, Any]]:
+    """Clients as separate processes (as web workers are: no shared interpreter lock) unless
+    `threads`; each has its own database connection."""
+    from django.db import connections
+
+    results: list[dict[str, Any]] = []
+    if threads:
+        barrier: Any = threading.Barrier(clients)
+        lock = threading.Lock()
+
+        def run(number: int) -> None:
+            result = _client(number, clients, messages, barrier)
+            with lock:
+                results.append(result)
+
+        workers = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return results
+    import multiprocessing
+
+    connections.close_all()  # never share a connection with the children
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients)
+    out = context.Queue()
+    processes = [
+        context.Process(target=_process_client, args=(n, clients, messages, barrier, out))
+        for n in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        results.append(out.get())
+    for process in processes:
+        process.join()
+        if process.exitcode:
+            raise RuntimeError(f"a client process failed ({process.exitcode})")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="the small size CI runs")
+    parser.add_argument("--clients", type=int, default=0, help="concurrent clients")
+    parser.add_argument(
+        "--threads", action="store_true", help="clients as threads of one process, not processes"
+    )
     args = parser.parse_args()
     size = "smoke" if args.smoke else "full"
     orders_count, clients, deliveries = SIZES[size]
+    clients = args.clients or clients
 
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-pay-")
+    os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-pay-")
+    if os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = _prepare_postgres(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoyou.settings")
     os.environ["XIAOYOU_TESTING"] = "false"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"  # callbacks are queued, never run inline
@@ -103,8 +211,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, connections
-    from django.test import Client
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     settings.PAYMENTS_PROVIDERS = {**settings.PAYMENTS_PROVIDERS, "bench": {}}
@@ -141,41 +248,17 @@ def main() -> None:
             messages.append(({"HTTP_X_BENCH_SIGNATURE": "0" * 64}, body))
     random.Random(7).shuffle(messages)
 
-    samples: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    queue = list(enumerate(messages))
-    barrier = threading.Barrier(clients)
-
-    def client_loop() -> None:
-        client = Client()
-        barrier.wait()
-        try:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    _, (headers, body) = queue.pop()
-                started = time.perf_counter()
-                response = client.post(
-                    "/payments/notify/bench/", data=body, content_type="application/json", **headers
-                )
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    samples.append(elapsed)
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
     wall = time.perf_counter()
-    cpu = time.process_time()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = _run(messages, clients, threads=args.threads)
     wall = time.perf_counter() - wall
-    cpu = time.process_time() - cpu
+    samples = [elapsed for result in results for elapsed in result["samples"]]
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    for result in results:
+        for code, count in result["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + count
+        errors += result["errors"]
+    cpu = sum(result["cpu"] for result in results)
 
     paid = LedgerEntry.objects.filter(kind=LedgerKind.PAID).values_list("order_id", flat=True)
     paid_list = list(paid)
@@ -184,6 +267,7 @@ def main() -> None:
         "database": connection.vendor,
         "orders": orders_count,
         "clients": clients,
+        "client_mode": "threads" if args.threads else "processes",
         "requests": len(samples),
         "statuses": {str(code): count for code, count in sorted(statuses.items())},
         "notify_ms_p50": round(_percentile(samples, 0.50), 2),
@@ -195,6 +279,8 @@ def main() -> None:
         "paid_entries": len(paid_list),
         "one_paid_entry_per_order": len(paid_list) == len(set(paid_list)) == orders_count,
         "callback_seconds": CALLBACK_SECONDS,
+        "errors": len(errors),
+        "first_error": errors[0][:300] if errors else "",
     }
     print(json.dumps(figures))
     if not figures["one_paid_entry_per_order"]:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 
 from xiaoyou.payments.models import (
@@ -23,6 +24,7 @@ from xiaoyou.payments.models import (
 from xiaoyou.payments.providers.base import (
     InvalidNotification,
     ParsedNotification,
+    PaymentState,
     ProviderError,
     available_providers,
     get_provider,
@@ -102,7 +104,7 @@ def _payment(
 ) -> bool:
     state = parsed.payment
     number = state.out_trade_no if state else ""
-    order = PaymentOrder.objects.filter(out_trade_no=number).first() if number else None
+    order = PaymentOrder.objects.filter(out_trade_no=number).order_by().first() if number else None
     log: dict[str, Any] = {
         "provider": provider,
         "kind": "payment",
@@ -115,9 +117,16 @@ def _payment(
         )
         return False
     try:
-        outcome = settlement.payment_state_settle(
-            order=order, state=state, source="notification", provider=provider
-        )
+        if settlement.payment_is_replay(order=order, state=state):
+            # Nothing to change: only the log row is written (the shortest write lock).
+            _log_outcome(log, settlement.DUPLICATE, order, state)
+            return True
+        # The log row commits with the state change: one write transaction per notification.
+        with transaction.atomic():
+            outcome = settlement.payment_state_settle(
+                order=order, state=state, source="notification", provider=provider
+            )
+            _log_outcome(log, outcome, order, state)
     except settlement.PaymentMismatch as exc:
         logger.error("payments: %s notification for %s refused: %s", provider, number, exc)
         _log(**log, outcome=NotificationOutcome.REJECTED, order=order, reason=str(exc))
@@ -126,6 +135,12 @@ def _payment(
         logger.error("payments: %s notification for %s failed: %s", provider, number, exc)
         _log(**log, outcome=NotificationOutcome.REJECTED, order=order, reason=f"error: {exc}")
         return False
+    return True
+
+
+def _log_outcome(
+    log: dict[str, Any], outcome: str, order: PaymentOrder, state: PaymentState
+) -> None:
     if outcome == settlement.LATE:
         _log(
             **log,
@@ -144,7 +159,6 @@ def _payment(
         _log(**log, outcome=NotificationOutcome.APPLIED, order=order, reason=state.state)
     else:
         _log(**log, outcome=NotificationOutcome.DUPLICATE, order=order, reason=state.state)
-    return True
 
 
 def _refund(

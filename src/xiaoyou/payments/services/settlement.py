@@ -65,6 +65,8 @@ def payment_state_settle(
 ) -> str:
     """Like payment_state_apply, but says what happened: applied, duplicate, late, double,
     ignored (raises PaymentMismatch)."""
+    if payment_is_replay(order=PaymentOrder.objects.get(pk=order.pk), state=state):
+        return DUPLICATE
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
         _check(locked, state)
@@ -91,6 +93,21 @@ def payment_state_settle(
     order.metadata = locked.metadata
     order.receipt_number = locked.receipt_number
     return outcome
+
+
+def payment_is_replay(*, order: PaymentOrder, state: PaymentState) -> bool:
+    """True when `state` repeats the payment `order` (freshly read) was paid with.
+
+    Replays are most of the notification traffic: a paid order never becomes payable again,
+    so they are answered from a plain read, without a write lock. The message is still
+    checked against the order (raises PaymentMismatch).
+    """
+    if state.state != "paid" or not state.provider_trade_no:
+        return False
+    if order.status not in PAID_STATUSES or order.provider_trade_no != state.provider_trade_no:
+        return False
+    _check(order, state)
+    return True
 
 
 def payment_state_apply(*, order: PaymentOrder, state: PaymentState, source: str) -> bool:
