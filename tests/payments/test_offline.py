@@ -84,3 +84,22 @@ def test_offline_record_rules(order, college_admin, regional_admin):
     _record(order, college_admin)
     with pytest.raises(ApplicationError):  # one pending record per order
         _record(order, college_admin)
+
+
+def test_offline_approval_after_an_online_payment_is_flagged(paying, college_admin, platform_admin):
+    from xiaoyou.payments.providers.base import PaymentState
+    from xiaoyou.payments.services.settlement import payment_state_apply
+
+    evidence = _record(paying, college_admin)
+    state = PaymentState(
+        out_trade_no=paying.out_trade_no, state="paid", amount=10000, provider_trade_no="WX1"
+    )
+    assert payment_state_apply(order=paying, state=state, source="notification")
+    review_decide(
+        item=ReviewItem.objects.get(kind=OFFLINE_REVIEW_KIND), actor=platform_admin, approved=True
+    )
+    paying.refresh_from_db()
+    assert paying.ledger.filter(kind=LedgerKind.PAID).count() == 1
+    assert paying.metadata["double_payments"] == [
+        {"provider": "offline", "provider_trade_no": f"offline-{evidence.pk}"}
+    ]

@@ -119,7 +119,10 @@ def offline_payment_record(
 
 
 def _approve(record: OfflineEvidence, *, item: Any, actor: Any, reason: str) -> None:
-    from xiaoyou.payments.services.settlement import payment_state_apply
+    """The money is there: the order becomes paid (offline). Should the payer meanwhile have
+    paid online too, settlement flags the second payment for staff; should the order have
+    closed, it is a late payment and is refunded (by hand, recorded as such)."""
+    from xiaoyou.payments.services.settlement import payment_state_settle
 
     order = record.order
     state = PaymentState(
@@ -131,9 +134,7 @@ def _approve(record: OfflineEvidence, *, item: Any, actor: Any, reason: str) -> 
         payer_account=record.payer_name,
         raw={"evidence": record.pk, "reference": record.reference, "approved_by": actor.pk},
     )
-    if order.provider != Provider.OFFLINE:
-        raise ApplicationError(errors.ORDER_NOT_PAYABLE, status=409)
-    payment_state_apply(order=order, state=state, source="staff")
+    payment_state_settle(order=order, state=state, source="staff", provider=Provider.OFFLINE)
 
 
 def _reject(record: OfflineEvidence, *, item: Any, actor: Any, reason: str) -> None:
