@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "xiaoyou.directory",
     "xiaoyou.privacy",
     "xiaoyou.payments",
+    "xiaoyou.events",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",

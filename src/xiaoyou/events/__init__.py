@@ -1,0 +1,1 @@
+"""Events (活动管理): publishing, registration, review, payment, e-tickets, check-in."""

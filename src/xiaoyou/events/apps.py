@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "xiaoyou.events"
+    label = "events"
+    verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from xiaoyou.events import registration
+
+        registration.register_all()

@@ -1,0 +1,12 @@
+"""What the events app registers at start-up; each concept module appends its own step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+STEPS: list[Callable[[], None]] = []
+
+
+def register_all() -> None:
+    for step in STEPS:
+        step()
