@@ -10,3 +10,12 @@ STEPS: list[Callable[[], None]] = []
 def register_all() -> None:
     for step in STEPS:
         step()
+
+
+def _checkin() -> None:
+    from xiaoyou.events import policy_checkin
+
+    policy_checkin.register()
+
+
+STEPS.append(_checkin)

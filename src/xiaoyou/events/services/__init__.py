@@ -1,0 +1,1 @@
+"""Events services: writes, one module per concept (events, registrations, tickets...)."""
