@@ -115,14 +115,12 @@ def test_tab_bar_and_top_navigation_mark_the_current_page(client, org_tree):
     assert tab_classes(home, "hall-tabbar")["home"] == "is-active"
 
 
-# /alumni/ is the directory now (xiaoyou.directory, tests/directory/test_views.py).
-@pytest.mark.parametrize(("path", "title"), [("/events/", "Events")])
-def test_tabs_of_modules_not_built_show_coming_soon(client, org_tree, path, title):
-    response = client.get(path)
-    html = response.content.decode()
+# /alumni/ is the directory now (xiaoyou.directory, tests/directory/test_views.py) and /events/
+# the events list (xiaoyou.events, tests/events/test_hall_pages.py): no placeholder tab is left.
+def test_events_tab_is_the_events_list(client, org_tree):
+    response = client.get("/events/")
     assert response.status_code == 200
-    assert f"<h1>{title}</h1>" in html
-    assert '<p class="empty-title">Coming soon</p>' in html
+    assert b"data-event-list" in response.content or b'class="empty-state' in response.content
 
 
 def test_me_lists_the_personal_center_entries(client, verified_alumnus, sections):

@@ -19,3 +19,12 @@ def _checkin() -> None:
 
 
 STEPS.append(_checkin)
+
+
+def _ui() -> None:  # evui: console nav, hall menu, home section, "My events"
+    from xiaoyou.events import ui_setup
+
+    ui_setup.register()
+
+
+STEPS.append(_ui)

@@ -16,7 +16,7 @@ urlpatterns = [
     path("me/profile/", include("xiaoyou.alumni.urls_hall_profile")),
     path("me/social/", include("xiaoyou.accounts.social.urls")),
     path("language", hall.set_language, name="set_language"),
-    path("events/", hall.placeholder, {"section": "events"}, name="events"),
+    path("events/", include("xiaoyou.events.urls_hall")),  # 活动 (hall:events)
     path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
