@@ -12,6 +12,20 @@ def register_all() -> None:
         step()
 
 
+def _core() -> None:  # evcore: policy, payables, review and notification kinds, schedules
+    from xiaoyou.events import errors, payables, policy, tasks  # noqa: F401 - errors: messages
+    from xiaoyou.events.services import events, notices
+
+    policy.register()
+    payables.register()
+    tasks.register()
+    events.register_review_kind()
+    notices.register_notification_kinds()
+
+
+STEPS.insert(0, _core)
+
+
 def _checkin() -> None:
     from xiaoyou.events import policy_checkin
 

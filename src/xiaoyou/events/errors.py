@@ -1,0 +1,47 @@
+"""Error codes of the events app, raised as core ApplicationError with translated text."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from xiaoyou.core.errors import register_messages
+
+FULL = "events.full"
+CLOSED = "events.closed"
+NOT_OPEN_YET = "events.not_open_yet"
+BLACKLISTED = "events.blacklisted"
+ALREADY_REGISTERED = "events.already_registered"
+NOT_ALLOWED = "events.not_allowed"
+INVITATION_INVALID = "events.invitation_invalid"
+NOT_PUBLISHED = "events.not_published"
+TICKET_UNAVAILABLE = "events.ticket_unavailable"
+TOO_MANY_GUESTS = "events.too_many_guests"
+ANSWER_REQUIRED = "events.answer_required"
+NAME_REQUIRED = "events.name_required"
+STATUS_CHANGED = "events.status_changed"
+REASON_REQUIRED = "events.reason_required"
+CAPACITY_BELOW_TAKEN = "events.capacity_below_taken"
+EVENT_NOT_EDITABLE = "events.event_not_editable"
+DATES_INVALID = "events.dates_invalid"
+
+register_messages(
+    {
+        FULL: _("Sorry, this event is full."),
+        CLOSED: _("Registration for this event has closed."),
+        NOT_OPEN_YET: _("Registration for this event is not open yet."),
+        BLACKLISTED: _("You cannot register for this event. Reason: %(reason)s"),
+        ALREADY_REGISTERED: _("You have already registered for this event."),
+        NOT_ALLOWED: _("This event is not open to you."),
+        INVITATION_INVALID: _("This invitation code is not valid or has been used up."),
+        NOT_PUBLISHED: _("This event is not open for registration."),
+        TICKET_UNAVAILABLE: _("This ticket type is not available."),
+        TOO_MANY_GUESTS: _("You may bring at most %(limit)s extra guests."),
+        ANSWER_REQUIRED: _("Please answer: %(label)s"),
+        NAME_REQUIRED: _("Please enter your name."),
+        STATUS_CHANGED: _("This registration has changed meanwhile. Reload and try again."),
+        REASON_REQUIRED: _("Please give a reason."),
+        CAPACITY_BELOW_TAKEN: _("The capacity cannot be lower than the %(taken)s seats taken."),
+        EVENT_NOT_EDITABLE: _("A cancelled or rejected event cannot be changed."),
+        DATES_INVALID: _("The event must end after it starts."),
+    }
+)
