@@ -67,7 +67,7 @@ def test_notification_applied_once_under_ten_replays(
         assert response.status_code == 204
     paying.refresh_from_db()
     assert paying.status == OrderStatus.PAID and paying.provider_trade_no == "T42"
-    assert paying.receipt_number.startswith("R")
+    assert paying.receipt_number.startswith("XY")
     assert paid_entries(paying) == 1
     entry = LedgerEntry.objects.get(order=paying, kind=LedgerKind.PAID)
     assert (entry.amount, entry.source, entry.status_before) == (10000, "notification", "paying")

@@ -35,6 +35,7 @@ from xiaoyou.payments.models import (
 from xiaoyou.payments.payables import PAID, callback_after_commit
 from xiaoyou.payments.providers.base import PaymentState, ProviderError, get_provider
 from xiaoyou.payments.services.orders import OPEN_STATUSES, PAID_STATUSES, ledger_write
+from xiaoyou.payments.services.receipts import receipt_number_assign
 
 logger = logging.getLogger(__name__)
 
@@ -129,11 +130,7 @@ def _mark_paid(
     order.provider = provider or order.provider
     order.provider_trade_no = state.provider_trade_no[:64]
     order.payer_account = state.payer_account[:128]
-    order.receipt_number = (
-        "R" + timezone.localtime(order.paid_at).strftime("%Y%m%d") + (f"{order.pk:08d}")
-    )
-    fields = ["status", "paid_at", "provider", "provider_trade_no", "payer_account"]
-    fields += ["receipt_number", "updated_at"]
+    fields = ["status", "paid_at", "provider", "provider_trade_no", "payer_account", "updated_at"]
     if late:
         order.metadata = {
             **order.metadata,
@@ -141,6 +138,8 @@ def _mark_paid(
         }
         fields.append("metadata")
     order.save(update_fields=fields)
+    # The receipt's number (XY<year>-<sequence>), in the same transaction as the payment.
+    receipt_number_assign(order=order)
     ledger_write(
         order=order,
         kind=LedgerKind.PAID,
