@@ -48,7 +48,9 @@ def _is_own_draft(actor: Any, event: Event) -> bool:
 
 
 def _apply(event: Event, fields: dict[str, Any], *, staff: bool) -> dict[str, list[Any]]:
-    allowed = EVENT_FIELDS | (STAFF_FIELDS if staff else set())
+    if not staff and set(fields) & STAFF_FIELDS:
+        raise PermissionDenied("pinning and recommending are for the organization's admins")
+    allowed = EVENT_FIELDS | STAFF_FIELDS
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError("invalid_input", f"unknown fields: {sorted(unknown)}")
