@@ -816,6 +816,51 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Events console (issue 7, evui) ------------------------------------------------------------
+
+
+def _college_event(world: World) -> dict[str, Any]:
+    from tests.events.factories import EventFactory, TicketTypeFactory
+    from xiaoyou.events.models import EventStatus
+
+    event = EventFactory(org=world.tree.club, status=EventStatus.DRAFT)
+    TicketTypeFactory(event=event)
+    return {"pk": event.pk}
+
+
+def _college_registration(world: World) -> dict[str, Any]:
+    from tests.events.factories import RegistrationFactory
+    from xiaoyou.events.models import Event, RegistrationStatus
+
+    event = Event.objects.get(pk=_college_event(world)["pk"])
+    registration = RegistrationFactory(
+        event=event,
+        ticket_type=event.ticket_types.get(),
+        status=RegistrationStatus.PENDING_REVIEW,
+    )
+    return {"pk": event.pk, "registration_pk": registration.pk}
+
+
+def _approve(world: World) -> dict[str, Any]:
+    return {"action": "approve"}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:event_edit": Case(_college_event),
+        "console:event_publish": Case(_college_event, method="post"),
+        "console:event_cancel": Case(_college_event),
+        "console:event_copy": Case(_college_event, method="post"),
+        "console:event_registrations": Case(_college_event),
+        "console:event_registrations_bulk": Case(_college_event, method="post", data=_approve),
+        "console:event_registration": Case(_college_registration),
+        "console:event_registration_decide": Case(
+            _college_registration, method="post", data=_approve
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

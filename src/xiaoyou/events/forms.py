@@ -64,8 +64,8 @@ class EventForm(forms.Form):
     ends_at = _datetime_field(_("Ends at"))
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    map_url = forms.URLField(label=_("Map link"), required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    map_url = forms.URLField(label=_("Map link"), required=False, assume_scheme="https")
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(
         label=_("Capacity"),
         min_value=1,
