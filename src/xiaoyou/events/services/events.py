@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoyou.core import audit, policy, reviews
+from xiaoyou.core import audit, fragment_cache, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.richtext import sanitize
 from xiaoyou.events import errors
@@ -24,6 +24,8 @@ from xiaoyou.events.services import notices
 from xiaoyou.events.services.transitions import LIVE
 
 EVENT_REVIEW_KIND = "events.event"
+# core.fragment_cache topic of the hall's event lists (the home section caches on it).
+LIST_TOPIC = "events.list"
 
 EVENT_FIELDS = {
     "title", "summary", "description", "cover", "kind", "starts_at", "ends_at", "place",
@@ -108,6 +110,7 @@ def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
         # seats_taken is not written: only capacity.py moves it.
         event.save(update_fields=sorted(set(fields) | {"updated_at"}))
         audit.record(actor=actor, action="events.event.update", obj=event, changes=changes)
+        fragment_cache.invalidate(LIST_TOPIC)
     if "capacity" in changes or "waitlist_enabled" in changes:
         from xiaoyou.events.services.registrations import _promote_if_room
 
@@ -132,6 +135,7 @@ def event_publish(*, actor: Any, event: Event) -> Event:
                 obj=event,
                 changes={"status": [None, event.status]},
             )
+            fragment_cache.invalidate(LIST_TOPIC)
         return event
     if not _is_own_draft(actor, event):
         raise PermissionDenied("publish denied")
@@ -155,6 +159,7 @@ def _review_approve(event: Event, *, item: Any, actor: Any, reason: str) -> None
     Event.objects.filter(pk=event.pk).update(
         status=EventStatus.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now()
     )
+    fragment_cache.invalidate(LIST_TOPIC)
 
 
 def _review_reject(event: Event, *, item: Any, actor: Any, reason: str) -> None:
@@ -208,6 +213,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
             obj=event,
             changes={"reason": [None, event.cancel_reason]},
         )
+        fragment_cache.invalidate(LIST_TOPIC)
         actor_id = actor.pk
 
         def later() -> None:
