@@ -306,3 +306,16 @@ def test_home_section_and_personal_center_entry(client, events, verified_alumnus
         assert translation.gettext("My events") in me
     client.logout()
     assert "学院十年返校" in client.get("/").content.decode()  # visitors: the cached copy
+
+
+def test_visitors_home_copy_is_rebuilt_when_an_event_is_published(
+    client, org_tree, platform_admin, django_capture_on_commit_callbacks
+):
+    from xiaoyou.events.services.events import event_publish
+
+    assert "新春团拜" not in client.get("/").content.decode()
+    event = EventFactory(org=org_tree.college, title="新春团拜", status=EventStatus.DRAFT)
+    assert "新春团拜" not in client.get("/").content.decode()  # cached (and still a draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_publish(actor=platform_admin, event=event)
+    assert "新春团拜" in client.get("/").content.decode()

@@ -29,12 +29,11 @@ from xiaoyou.events.models import (
     Registration,
     RegistrationStatus,
 )
+from xiaoyou.events.services.events import LIST_TOPIC
 from xiaoyou.organizations.models import Organization
 
 PAGE_SIZE = 12
 HOME_SECTION_SIZE = 5
-# fragment_cache topic the events services invalidate when a published event changes.
-EVENTS_TOPIC = "events.list"
 HOME_SECTION_SECONDS = 300
 # Registrations that are still the person's own (not given up or refused).
 LIVE = [
@@ -237,7 +236,7 @@ def home_section(request: HttpRequest) -> str:
         return render_html()
     return fragment_cache.cached(
         "events.home",
-        topics=(EVENTS_TOPIC,),
+        topics=(LIST_TOPIC,),
         vary="visitor",
         timeout=HOME_SECTION_SECONDS,
         render=render_html,
