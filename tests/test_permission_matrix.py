@@ -861,6 +861,59 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Events check-in, badges and seats (issue 7, evcheckin) ------------------------------------
+
+
+def _college_checkin_event(world: World) -> dict[str, Any]:
+    from tests.events.factories import EventFactory
+
+    return {"pk": EventFactory(org=world.tree.club).pk}
+
+
+def _college_checkin_registration(world: World) -> dict[str, Any]:
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    registration = RegistrationFactory(event=EventFactory(org=world.tree.club))
+    return {"pk": registration.event_id, "registration_pk": registration.pk}
+
+
+def _scan_body(world: World) -> dict[str, Any]:
+    return {"token": "ABCDEFGHJK.AAAAAAAAAAAAAAAA", "device": "matrix"}
+
+
+def _sync_body(world: World) -> dict[str, Any]:
+    return {"device": "matrix", "scans": []}
+
+
+def _seat_body(world: World) -> dict[str, Any]:
+    return {"seat": "1"}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:events_checkin": Case(_college_checkin_event),
+        "console:events_checkin_scan": Case(
+            _college_checkin_event, method="post", data=_scan_body, json=True
+        ),
+        "console:events_checkin_search": Case(_college_checkin_event),
+        "console:events_checkin_manual": Case(
+            _college_checkin_registration, method="post", data=_sync_body, json=True
+        ),
+        "console:events_checkin_bundle": Case(_college_checkin_event),
+        "console:events_checkin_sync": Case(
+            _college_checkin_event, method="post", data=_sync_body, json=True
+        ),
+        "console:events_checkin_venue_qr": Case(_college_checkin_event),
+        "console:events_badges_pdf": Case(_college_checkin_event),
+        "console:events_seats": Case(_college_checkin_event),
+        "console:events_seats_export": Case(_college_checkin_event),
+        "console:events_seat_set": Case(
+            _college_checkin_registration, method="post", data=_seat_body
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("privacy/", include("xiaoyou.privacy.urls_console")),
     path("payments/offline/", include("xiaoyou.payments.urls_console_offline")),
     path("payments/", include("xiaoyou.payments.urls_console")),
+    path("events/checkin/", include("xiaoyou.events.urls_checkin")),  # 签到, badges, seats
     path("events/", include("xiaoyou.events.urls_console")),
 ]
 

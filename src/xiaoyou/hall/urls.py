@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/social/", include("xiaoyou.accounts.social.urls")),
     path("language", hall.set_language, name="set_language"),
     path("events/", include("xiaoyou.events.urls_hall")),  # 活动 (hall:events)
+    path("tickets/", include("xiaoyou.events.urls_tickets")),  # 电子票, self check-in
     path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
