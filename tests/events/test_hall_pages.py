@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -295,6 +296,7 @@ def test_alumnus_starts_an_event_that_goes_to_review(client, org_tree, verified_
 
 
 def test_home_section_and_personal_center_entry(client, events, verified_alumnus):
+    cache.clear()  # the visitors' copy of the section outlives a test (locmem cache)
     RegistrationFactory(event=events["hike"], user=verified_alumnus, status="pending_review")
     client.force_login(verified_alumnus)
     html = client.get("/").content.decode()
@@ -313,6 +315,7 @@ def test_visitors_home_copy_is_rebuilt_when_an_event_is_published(
 ):
     from xiaoyou.events.services.events import event_publish
 
+    cache.clear()
     assert "新春团拜" not in client.get("/").content.decode()
     event = EventFactory(org=org_tree.college, title="新春团拜", status=EventStatus.DRAFT)
     assert "新春团拜" not in client.get("/").content.decode()  # cached (and still a draft)
