@@ -168,7 +168,7 @@ def ticket_verify(event: Event, token: str) -> Registration:
     code, signature = _parse(token)
     if hmac.compare_digest(signature, ticket_signature(event, code)):
         registration = (
-            Registration.objects.select_related("ticket_type", "event")
+            Registration.objects.select_related("ticket_type", "event", "user")
             .filter(event=event, ticket_code=code)
             .first()
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -75,11 +75,7 @@ def _attendee(registration: Registration | None) -> dict[str, Any] | None:
 
 
 def _result(row: CheckIn) -> dict[str, Any]:
-    registration = row.registration
-    if registration is not None:
-        registration = Registration.objects.select_related("ticket_type", "user").get(
-            pk=registration.pk
-        )
+    registration = row.registration  # loaded with its ticket type and user by the service
     return {
         "accepted": row.accepted,
         "reason": row.reason,
@@ -90,11 +86,9 @@ def _result(row: CheckIn) -> dict[str, Any]:
 
 
 def _counts(event: Event) -> dict[str, int]:
-    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-    return {
-        "confirmed": confirmed.count(),
-        "checked_in": confirmed.filter(checked_in_at__isnull=False).count(),
-    }
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).aggregate(
+        confirmed=Count("id"), checked_in=Count("checked_in_at")
+    )
 
 
 def _texts() -> dict[str, str]:
@@ -191,7 +185,7 @@ def checkin_search(request: HttpRequest, pk: int) -> JsonResponse:
 def checkin_manual(request: HttpRequest, pk: int, registration_pk: int) -> JsonResponse:
     event = _event(request, pk)
     registration = get_object_or_404(
-        Registration.objects.select_related("ticket_type"), pk=registration_pk, event=event
+        Registration.objects.select_related("ticket_type", "user"), pk=registration_pk, event=event
     )
     row = tickets.check_in(
         event=event,

@@ -1,0 +1,277 @@
+"""Check-in benchmark: 3,000 e-tickets scanned at the door by 10 scanners at once.
+
+N confirmed registrations get tickets; C scanners (processes by default, like web workers;
+`--threads` for threads of one process; each with its own database connection, signed in as
+the event's staff through Django's test client = the full middleware stack, the console's
+access check and URL routing) post every ticket's signed token to the check-in endpoint, plus
+a share of duplicates (the same ticket on another scanner, as when a guest tries two doors)
+and forgeries, in random order. Prints one JSON object: p50/p95/p99/max server time in ms
+(target p95 <= 30 ms), scans per second, outcomes, and the check that every ticket was
+accepted exactly once (one accepted CheckIn row per registration, every duplicate refused).
+
+    .venv/bin/python -m bench.bench_checkin --smoke      # CI: 150 tickets, 4 scanners
+    .venv/bin/python -m bench.bench_checkin              # 3,000 tickets, 10 scanners
+    .venv/bin/python -m bench.bench_checkin --threads
+
+SQLite in a temporary directory by default; with DATABASE_URL set, PostgreSQL on a fresh
+database named bench_xiaoyou_checkin (created by the script; never the configured database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+SIZES = {"smoke": (150, 4), "full": (3000, 10)}  # tickets, scanners
+DUPLICATE_SHARE = 0.10
+FORGED_SHARE = 0.02
+BENCH_DATABASE = "bench_xiaoyou_checkin"
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _prepare_postgres(url: str) -> str:
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    bench_url = urlunparse(urlparse(url)._replace(path="/" + BENCH_DATABASE))
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return bench_url
+
+
+def _scanner(
+    number: int, scanners: int, tokens: list[str], url: str, staff_id: int, barrier: Any
+) -> dict[str, Any]:
+    """One scanner: its share of the tokens, posted one after the other."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=staff_id))
+    samples: list[float] = []
+    outcomes: dict[str, int] = {}
+    errors: list[str] = []
+    device = f"scanner-{number}"
+    try:
+        # Warm-up outside the figures (imports, URL resolver, translations): a malformed code,
+        # refused and recorded like any other scan.
+        client.post(url, {"token": "warm-up", "device": device}, content_type="application/json")
+        barrier.wait()
+        for token in tokens[number::scanners]:
+            started = time.perf_counter()
+            try:
+                response = client.post(
+                    url, {"token": token, "device": device}, content_type="application/json"
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"HTTP {response.status_code}")
+                data = response.json()
+                outcome = "accepted" if data["accepted"] else data["reason"]
+            except Exception as exc:  # a server error: counted, the first one shown
+                outcome = "error"
+                errors.append(f"{type(exc).__name__}: {exc}")
+            samples.append((time.perf_counter() - started) * 1000)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        return {"samples": samples, "outcomes": outcomes, "errors": errors}
+    finally:
+        connections.close_all()
+
+
+def _process_scanner(number, scanners, tokens, url, staff_id, barrier, out) -> None:  # type: ignore[no-untyped-def]
+    out.put(_scanner(number, scanners, tokens, url, staff_id, barrier))
+
+
+def _run(
+    tokens: list[str], scanners: int, url: str, staff_id: int, *, threads: bool
+) -> list[dict[str, Any]]:
+    from django.db import connections
+
+    results: list[dict[str, Any]] = []
+    if threads:
+        barrier: Any = threading.Barrier(scanners)
+        lock = threading.Lock()
+
+        def run(number: int) -> None:
+            result = _scanner(number, scanners, tokens, url, staff_id, barrier)
+            with lock:
+                results.append(result)
+
+        workers = [threading.Thread(target=run, args=(n,)) for n in range(scanners)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return results
+    import multiprocessing
+
+    connections.close_all()  # never share a connection with the children
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(scanners)
+    out = context.Queue()
+    processes = [
+        context.Process(
+            target=_process_scanner, args=(n, scanners, tokens, url, staff_id, barrier, out)
+        )
+        for n in range(scanners)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        results.append(out.get())
+    for process in processes:
+        process.join()
+        if process.exitcode:
+            raise RuntimeError(f"a scanner process failed ({process.exitcode})")
+    return results
+
+
+def _setup(tickets_count: int) -> tuple[Any, int, list[str], int, int]:
+    """The event, its staff, the shuffled scans; returns (event, staff id, tokens, dups, forged)."""
+    import datetime as dt
+
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from xiaoyou.events.models import Event, Registration, RegistrationStatus, TicketType
+    from xiaoyou.events.services import tickets
+    from xiaoyou.organizations.models import OrganizationKind, Role
+    from xiaoyou.organizations.services import organization_create, role_grant
+
+    org = organization_create(actor=None, name="基准校友会", kind=OrganizationKind.MAIN)
+    staff = get_user_model().objects.create_user(
+        username="door", password="bench-password-1", is_staff=True
+    )
+    role_grant(actor=None, user=staff, org=org, role=Role.ADMIN)
+    Authenticator.objects.create(
+        user=staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    starts = timezone.now()
+    event = Event.objects.create(
+        org=org, title="校庆", starts_at=starts, ends_at=starts + dt.timedelta(hours=4)
+    )
+    ticket_type = TicketType.objects.create(event=event, name="普通票")
+    Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            ticket_type=ticket_type,
+            name=f"校友{number}",
+            status=RegistrationStatus.CONFIRMED,
+            seats=1,
+        )
+        for number in range(tickets_count)
+    )
+    tokens = []
+    for registration in Registration.objects.filter(event=event).select_related("event"):
+        tickets.ticket_issue(registration=registration)
+        tokens.append(tickets.ticket_payload(registration))
+    rng = random.Random(7)
+    duplicates = rng.sample(tokens, int(tickets_count * DUPLICATE_SHARE))
+    forged = [
+        token[:-4] + "AAAA" for token in rng.sample(tokens, int(tickets_count * FORGED_SHARE))
+    ]
+    scans = tokens + duplicates + forged
+    rng.shuffle(scans)
+    return event, staff.pk, scans, len(duplicates), len(forged)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="the small size CI runs")
+    parser.add_argument("--scanners", type=int, default=0, help="concurrent scanners")
+    parser.add_argument("--tickets", type=int, default=0, help="tickets to scan")
+    parser.add_argument(
+        "--threads", action="store_true", help="scanners as threads of one process, not processes"
+    )
+    args = parser.parse_args()
+    size = "smoke" if args.smoke else "full"
+    tickets_count, scanners = SIZES[size]
+    tickets_count = args.tickets or tickets_count
+    scanners = args.scanners or scanners
+
+    os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-checkin-")
+    if os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = _prepare_postgres(os.environ["DATABASE_URL"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoyou.settings")
+    os.environ["XIAOYOU_TESTING"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["XIAOYOU_PLAIN_STATIC"] = "true"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    from xiaoyou.events.models import CheckIn, Registration
+
+    event, staff_id, scans, duplicates, forged = _setup(tickets_count)
+    url = reverse("console:events_checkin_scan", args=[event.pk])
+
+    wall = time.perf_counter()
+    results = _run(scans, scanners, url, staff_id, threads=args.threads)
+    wall = time.perf_counter() - wall
+    samples = [elapsed for result in results for elapsed in result["samples"]]
+    outcomes: dict[str, int] = {}
+    errors: list[str] = []
+    for result in results:
+        for outcome, count in result["outcomes"].items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + count
+        errors += result["errors"]
+
+    accepted_per_ticket = (
+        CheckIn.objects.filter(event=event, accepted=True, registration__isnull=False)
+        .values("registration")
+        .annotate(count=Count("id"))
+    )
+    accepted_counts = [row["count"] for row in accepted_per_ticket]
+    checked_in = Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
+    each_once = (
+        len(accepted_counts) == tickets_count
+        and set(accepted_counts) == {1}
+        and checked_in == tickets_count
+        and outcomes.get("duplicate", 0) == duplicates
+        and outcomes.get("forged", 0) == forged
+    )
+    figures = {
+        "size": size,
+        "database": connection.vendor,
+        "tickets": tickets_count,
+        "scanners": scanners,
+        "scanner_mode": "threads" if args.threads else "processes",
+        "scans": len(samples),
+        "outcomes": dict(sorted(outcomes.items())),
+        "scan_ms_p50": round(_percentile(samples, 0.50), 2),
+        "scan_ms_p95": round(_percentile(samples, 0.95), 2),
+        "scan_ms_p99": round(_percentile(samples, 0.99), 2),
+        "scan_ms_max": round(max(samples), 2),
+        "scans_per_second": round(len(samples) / wall, 1),
+        "target_p95_ms": 30,
+        "checked_in": checked_in,
+        "each_checked_in_once": each_once,
+        "errors": len(errors),
+        "first_error": errors[0][:300] if errors else "",
+    }
+    print(json.dumps(figures))
+    if not each_once or errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
