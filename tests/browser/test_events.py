@@ -88,6 +88,7 @@ def test_paid_event_with_approval_from_console_to_my_events(
     phone.locator(f'[data-event="{event.pk}"]').tap()
     phone.wait_for_url(f"**/events/{event.pk}/")
     assert phone.evaluate("document.documentElement.scrollWidth") == 390
+    screenshot(phone, "events-hall-detail-mobile", full_page=True)
     phone.locator('[data-action="register"]').tap()
     family = event.ticket_types.get(name="家属票")
     phone.locator(f'input[name="ticket_type"][value="{family.pk}"]').check()
