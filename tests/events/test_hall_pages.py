@@ -131,6 +131,7 @@ def test_register_for_a_free_event_with_form_and_guests(client, events, verified
     assert registration.answers["meal"] == "素食"
     page = client.get(response["Location"])
     assert 'data-my-status="confirmed"' in page.content.decode()
+    assert reverse("hall:ticket_detail", args=[registration.pk]) in page.content.decode()
     # Registering again leads to the registration, not a second one.
     assert client.get(url)["Location"] == response["Location"]
 
