@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.events.support import event_with_ticket, pay, sign_up
 from tests.factories import UserFactory
-from tests.payments.conftest import gateway  # noqa: F401 - the fake provider fixture
+from tests.payments import conftest as payments_fixtures
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import AuditEntry, Notification, ReviewItem
 from xiaoyou.core.reviews import review_decide
@@ -28,6 +28,7 @@ from xiaoyou.events.services.events import (
 from xiaoyou.payments.models import OrderStatus, PaymentRefund
 
 pytestmark = pytest.mark.django_db
+gateway = payments_fixtures.gateway  # the fake payment provider (tests/payments/conftest.py)
 S = RegistrationStatus
 
 
@@ -102,7 +103,7 @@ def test_cancel_event_cancels_refunds_and_notifies(
     org_tree,
     college_admin,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(org=org_tree.college, capacity=2, price=5000)
     paid = sign_up(event, ticket, UserFactory())

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.events.support import counters, event_with_ticket, pay, sign_up
 from tests.factories import UserFactory
-from tests.payments.conftest import gateway  # noqa: F401 - the fake provider fixture
+from tests.payments import conftest as payments_fixtures
 from xiaoyou.core.models import Notification
 from xiaoyou.events.models import RegistrationStatus
 from xiaoyou.events.services.registrations import registration_cancel, waitlist_promote
@@ -17,6 +17,7 @@ from xiaoyou.events.services.waitlist import holds_expire
 from xiaoyou.payments.models import OrderStatus, PaymentRefund
 
 pytestmark = pytest.mark.django_db
+gateway = payments_fixtures.gateway  # the fake payment provider (tests/payments/conftest.py)
 S = RegistrationStatus
 
 
@@ -64,7 +65,7 @@ def test_paid_signup_waits_for_payment_then_confirms(
     org_tree,
     verified_alumnus,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(org=org_tree.college, capacity=5, price=5000, max_guests=1)
     registration = sign_up(event, ticket, verified_alumnus, guests=1)
@@ -83,7 +84,7 @@ def test_paid_signup_waits_for_payment_then_confirms(
 def test_paid_waitlist_gets_an_offer_that_expires(
     org_tree,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(
         org=org_tree.college, capacity=1, price=3000, offer_minutes=60
@@ -114,7 +115,7 @@ def test_paid_waitlist_gets_an_offer_that_expires(
 def test_unpaid_registration_expires_and_frees_the_seat(
     org_tree,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(org=org_tree.college, capacity=1, price=1000)
     unpaid = sign_up(event, ticket, UserFactory())
@@ -129,7 +130,7 @@ def test_unpaid_registration_expires_and_frees_the_seat(
 def test_payment_after_expiry_is_refunded(
     org_tree,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(org=org_tree.college, capacity=1, price=1000)
     late = sign_up(event, ticket, UserFactory())
@@ -159,7 +160,7 @@ def test_cancelling_a_paid_registration_refunds_it(
     org_tree,
     verified_alumnus,
     gateway,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     event, ticket = event_with_ticket(org=org_tree.college, capacity=3, price=2000)
     registration = sign_up(event, ticket, verified_alumnus)
@@ -180,3 +181,17 @@ def test_promote_is_a_no_op_when_full(org_tree):
     sign_up(event, ticket, UserFactory())
     sign_up(event, ticket, UserFactory())
     assert waitlist_promote(event=event) == []
+
+
+def test_periodic_pass_serves_a_waitlist_left_behind(org_tree):
+    event, ticket = event_with_ticket(org=org_tree.college, capacity=1)
+    sign_up(event, ticket, UserFactory())
+    waiting = sign_up(event, ticket, UserFactory())
+    # A seat freed without promotion (the releaser's promotion ran before this sign-up
+    # committed): the periodic pass hands it out.
+    from xiaoyou.events.models import Event
+
+    Event.objects.filter(pk=event.pk).update(capacity=2)
+    assert holds_expire() == 0
+    assert _refresh(waiting) == [S.CONFIRMED]
+    assert counters(event) == (2, 2)

@@ -51,9 +51,9 @@ def visibility_allows(user: Any, event: Any, *, has_invitation: bool = False) ->
     """The visibility rule alone (not the event's status): may `user` register for `event`?"""
     from xiaoyou.events.models import Visibility
 
-    if is_manager(user, event):
-        return True
     if event.visibility == Visibility.PUBLIC:
+        return True
+    if is_manager(user, event):
         return True
     if event.visibility == Visibility.INVITE:
         return has_invitation

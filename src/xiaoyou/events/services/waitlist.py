@@ -15,9 +15,10 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from xiaoyou.events.models import Event, Registration, RegistrationStatus, TicketType
+from xiaoyou.events.models import Event, EventStatus, Registration, RegistrationStatus, TicketType
 from xiaoyou.events.services import notices
 from xiaoyou.events.services.capacity import seats_take
 from xiaoyou.events.services.transitions import (
@@ -125,7 +126,8 @@ def _expire(registration: Registration, *, expected: str, reason: str) -> bool:
 
 def holds_expire(*, now: dt.datetime | None = None) -> int:
     """Periodic: cancels offers past `offer_expires_at` and registrations whose payment order
-    expired unpaid, then promotes the waitlists of the events concerned. Returns how many."""
+    expired unpaid, then promotes the waitlists of the events concerned and of every event
+    with free seats and a waitlist. Returns how many holds expired."""
     now = now or timezone.now()
     expired = 0
     events: set[int] = set()
@@ -141,6 +143,18 @@ def holds_expire(*, now: dt.datetime | None = None) -> int:
         if _expire(registration, expected=S.AWAITING_PAYMENT, reason="payment timeout"):
             expired += 1
             events.add(registration.event_id)
+    # Also events with free seats and a waitlist: a sign-up waitlisted while a seat was being
+    # released (the releaser's promotion ran before the sign-up committed) is served here.
+    with_room = (
+        Event.objects.filter(
+            status=EventStatus.PUBLISHED,
+            registrations__status=S.WAITLISTED,
+        )
+        .filter(Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    events.update(with_room)
     for event in Event.objects.filter(pk__in=events):
         waitlist_promote(event=event)
     return expired
