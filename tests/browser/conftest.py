@@ -132,3 +132,25 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return save
+
+
+@pytest.fixture
+def camera_browser(browser: Any) -> Iterator[Callable[[Path], Any]]:
+    """`launch(video)`: a second Chromium (same Playwright) whose camera plays `video` (.y4m or
+    .mjpeg, looped), camera permission prompts answered yes; closed after the test."""
+    launched: list[Any] = []
+
+    def launch(video: Path) -> Any:
+        args = [
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ]
+        chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args, headless=True)
+        launched.append(chromium)
+        return chromium
+
+    yield launch
+    for chromium in launched:
+        chromium.close()
