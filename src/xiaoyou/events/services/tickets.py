@@ -350,6 +350,10 @@ def offline_bundle(*, event: Event, actor: Any) -> dict[str, Any]:
     if not may_check_in(actor, event):
         raise PermissionDenied("check_in denied")
     key = ticket_key(event)
+    for registration in Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED, ticket_code__isnull=True
+    ).select_related("event"):  # confirmed before tickets existed: issue them now
+        ticket_issue(registration=registration)
     tickets = [
         {
             "code": row["ticket_code"],
