@@ -30,7 +30,7 @@ from xiaoyou.events.models import (
 )
 from xiaoyou.events.policy import visibility_allows
 from xiaoyou.events.services import notices
-from xiaoyou.events.services.capacity import looks_full, seats_take
+from xiaoyou.events.services.capacity import seats_take, signup_precheck
 from xiaoyou.events.services.transitions import (
     LIVE,
     order_attach,
@@ -158,7 +158,6 @@ def registration_create(
     invitation = invitation_find(event, invitation_code) if invitation_code.strip() else None
     if not visibility_allows(user, event, has_invitation=invitation is not None):
         raise ApplicationError(errors.NOT_ALLOWED, status=403)
-    blacklist_check(event, user)
     # A second live registration is refused by the unique constraint
     # events_one_live_registration at the INSERT below (one query less per sign-up).
 
@@ -166,7 +165,16 @@ def registration_create(
     beyond_capacity = bool(invitation and invitation.bypass_capacity)
     needs_approval = event.requires_approval and not (invitation and invitation.bypass_approval)
     # Once full, a rush skips the UPDATE (and its wait for the event row's lock).
-    full_already = not beyond_capacity and looks_full(event, ticket_type, seats)
+    full_already, barred_because = signup_precheck(
+        event=event,
+        ticket_type=ticket_type,
+        seats=seats,
+        user_id=user.pk,
+        blacklist_org_ids=event.org.ancestor_ids() if event.blacklist_enabled else [],
+    )
+    if barred_because is not None:
+        raise ApplicationError(errors.BLACKLISTED, status=403, reason=barred_because)
+    full_already = full_already and not beyond_capacity
     with transaction.atomic():
         if invitation is not None:
             _invitation_use(invitation)
