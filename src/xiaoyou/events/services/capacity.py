@@ -16,6 +16,8 @@ UPDATE moved a registration out of a seat-holding status calls `seats_release`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 
 from xiaoyou.events.models import Event, TicketType
@@ -90,7 +92,7 @@ def signup_precheck(
     from xiaoyou.events.models import BlacklistEntry
 
     blacklist = BlacklistEntry._meta.db_table
-    params: list[object] = [user_id, event.pk]
+    params: list[Any] = [user_id, event.pk]
     if blacklist_org_ids:
         org_sql = f" OR b.org_id IN ({', '.join(['%s'] * len(blacklist_org_ids))})"
         params += blacklist_org_ids
