@@ -168,11 +168,12 @@ def ticket_verify(event: Event, token: str) -> Registration:
     code, signature = _parse(token)
     if hmac.compare_digest(signature, ticket_signature(event, code)):
         registration = (
-            Registration.objects.select_related("ticket_type", "event", "user")
+            Registration.objects.select_related("ticket_type", "user")
             .filter(event=event, ticket_code=code)
             .first()
         )
         if registration is not None:
+            registration.event = event  # known: no join
             return registration
         raise _error(FORGED)  # signed by us but unknown: a leaked key, never a real ticket
     if Registration.objects.filter(ticket_code=code).exclude(event=event).exists():
