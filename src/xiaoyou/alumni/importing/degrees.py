@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xiaoyou.alumni.importing.fastinsert import update_rows
 from xiaoyou.alumni.models import AlumniRecord, DegreeEntry, DegreeLevel
 
 # Record columns mirrored from the primary degree entry -> the entry's fields.
@@ -52,6 +53,6 @@ def primary_degrees_update(updates: list[tuple[AlumniRecord, dict[str, tuple[Any
                 value = value or DegreeLevel.BACHELOR.value
             setattr(entry, entry_field, value if value is not None else _blank(entry_field))
     if changed:
-        DegreeEntry.objects.bulk_update(changed, sorted(set(DEGREE_MIRROR.values())))
+        update_rows(DegreeEntry, changed, DEGREE_MIRROR.values())
     if missing:
         DegreeEntry.objects.bulk_create(missing)

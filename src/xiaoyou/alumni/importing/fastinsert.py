@@ -113,3 +113,29 @@ def _preparer(field: Field[Any, Any]) -> Callable[[Any], Any]:
 
 def ids_of(inserted: Iterable[int]) -> list[int]:
     return list(inserted)
+
+
+def update_rows(model: type[Model], objects: Sequence[Model], field_names: Iterable[str]) -> None:
+    """Writes `field_names` of `objects` with one prepared UPDATE run for every object.
+
+    bulk_update builds one CASE WHEN per column over the whole batch, whose compilation costs
+    more than the update itself (about 2 ms per record for a batch of 1,000).
+    """
+    if not objects:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in sorted(set(field_names))]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)  # type: ignore[union-attr]
+    pk_column = quote(str(meta.pk.column))  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
+    params = [
+        [
+            field.get_db_prep_save(getattr(obj, field.attname), connection)  # type: ignore[union-attr]
+            for field in fields
+        ]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
