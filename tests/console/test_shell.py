@@ -332,6 +332,7 @@ def test_dashboard_figures_for_the_platform_admin(client, org_tree, platform_adm
         "new_users_month": 4,
         "organizations": 5,
         "pending_todos": 3,
+        "payments_today_income": "0.00",  # yuan, net of refunds (payments app)
     }
     html = response.content.decode()
     assert re.search(
@@ -353,6 +354,7 @@ def test_dashboard_figures_are_scoped_to_the_current_org(
         "new_users_month": 2,
         "organizations": 2,
         "pending_todos": 2,
+        "payments_today_income": "0.00",
     }
     client.post(reverse("console:switch_org"), {"org": org_tree.club.pk})
     figures = figures_of(client.get(DASHBOARD))

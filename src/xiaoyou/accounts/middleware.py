@@ -29,6 +29,10 @@ def has_totp(user: object) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# Seconds between two updates of the session's last-activity time.
+ACTIVITY_GRANULARITY = 60
+
+
 class StaffSecurityMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -58,7 +62,10 @@ class StaffSecurityMiddleware:
                 ),
             )
             return self._redirect(request, reverse("mfa_activate_totp"))
-        request.session[LAST_ACTIVITY_KEY] = int(now)
+        if not isinstance(last, int | float) or now - last >= ACTIVITY_GRANULARITY:
+            # At most one session write a minute: a write per request would put a database
+            # write on every console page and every ticket scan.
+            request.session[LAST_ACTIVITY_KEY] = int(now)
         return None
 
     def _redirect(self, request: HttpRequest, url: str) -> HttpResponse:
