@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -188,7 +189,13 @@ def _queries(client, *, cold: bool) -> int:
     """The home page's queries: cold = nothing cached; warm = branding and fragments cached."""
     client.get("/")
     if cold:
-        cache.clear()
+        signed_in = settings.SESSION_COOKIE_NAME in client.cookies  # (never create a session)
+        user_id = client.session.get("_auth_user_id") if signed_in else None
+        cache.clear()  # with cache-backed sessions (Redis) this signs the client out...
+        if user_id:  # ...so sign it in again
+            from django.contrib.auth import get_user_model
+
+            client.force_login(get_user_model().objects.get(pk=user_id))
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/")
     assert response.status_code == 200
@@ -207,6 +214,8 @@ def test_home_query_count_is_fixed(client, org_tree, request, persona, cold, war
     if persona:
         client.force_login(request.getfixturevalue(persona))
     _content(org_tree, 3)
+    if persona and not settings.SESSION_ENGINE.endswith(".db"):
+        cold, warm = cold - 1, warm - 1  # the session is read from the cache, not the database
     few = (_queries(client, cold=True), _queries(client, cold=False))
     _content(org_tree, 30)
     many = (_queries(client, cold=True), _queries(client, cold=False))
