@@ -105,6 +105,7 @@ def _form_data(org, **changes):
         "waitlist_enabled": "on",
         "offer_minutes": "60",
         "requires_approval": "on",
+        "discussion": "moderated",
         "tickets-TOTAL_FORMS": "2",
         "tickets-INITIAL_FORMS": "0",
         "tickets-0-name": "校友票",
@@ -140,6 +141,7 @@ def test_create_an_event_with_tickets_and_form(client, org_tree, college_admin):
     assert event.status == EventStatus.DRAFT
     assert (event.org, event.capacity, event.max_guests) == (org_tree.college, 200, 2)
     assert event.requires_approval and event.waitlist_enabled
+    assert event.discussion == "moderated"
     assert event.tags == ["返校", "校庆", "聚会"]
     assert timezone.localtime(event.starts_at).hour == 9
     assert [(t.name, t.price, t.capacity) for t in event.ticket_types.all()] == [

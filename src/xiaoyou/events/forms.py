@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoyou.events.models import Event, EventKind, TicketType, Visibility
+from xiaoyou.events.models import DiscussionMode, Event, EventKind, TicketType, Visibility
 from xiaoyou.payments.money import format_yuan, yuan_to_fen
 
 FIELD_TYPES = [
@@ -93,6 +93,12 @@ class EventForm(forms.Form):
     blacklist_enabled = forms.BooleanField(
         label=_("Apply the blacklist"), required=False, initial=True
     )
+    discussion = forms.ChoiceField(
+        label=_("Discussion"),
+        choices=DiscussionMode.choices,
+        initial=DiscussionMode.OPEN,
+        required=False,
+    )
 
     # Model fields the services take as they are (org, cover and tags are handled apart).
     PLAIN = (
@@ -115,6 +121,7 @@ class EventForm(forms.Form):
         "waitlist_enabled",
         "offer_minutes",
         "blacklist_enabled",
+        "discussion",
     )
 
     def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
@@ -144,6 +151,7 @@ class EventForm(forms.Form):
         for name in ("summary", "description", "place", "address", "map_url", "online_url"):
             data[name] = data[name] or ""
         data["tags"] = self.cleaned_data.get("tags") or []
+        data["discussion"] = data["discussion"] or DiscussionMode.OPEN
         if self.cleaned_data.get("cover"):
             data["cover"] = self.cleaned_data["cover"]
         return data

@@ -3,7 +3,25 @@
 from __future__ import annotations
 
 from xiaoyou.events.models.access import BlacklistEntry, InvitationCode
-from xiaoyou.events.models.events import Event, EventKind, EventStatus, TicketType, Visibility
+from xiaoyou.events.models.engagement import EventComment, EventFavorite
+from xiaoyou.events.models.events import (
+    DiscussionMode,
+    Event,
+    EventKind,
+    EventStatus,
+    TicketType,
+    Visibility,
+)
+from xiaoyou.events.models.lottery import LotteryDraw, LotteryPrize, LotteryWinner
+from xiaoyou.events.models.online import (
+    Challenge,
+    ChallengeReport,
+    GiftClaim,
+    GiftClaimStatus,
+    GiftOffer,
+    WallKind,
+    WallPost,
+)
 from xiaoyou.events.models.registrations import (
     SEAT_HOLDING,
     CheckIn,
@@ -15,14 +33,27 @@ from xiaoyou.events.models.registrations import (
 __all__ = [
     "SEAT_HOLDING",
     "BlacklistEntry",
+    "Challenge",
+    "ChallengeReport",
     "CheckIn",
     "CheckInSource",
+    "DiscussionMode",
     "Event",
+    "EventComment",
+    "EventFavorite",
     "EventKind",
     "EventStatus",
+    "GiftClaim",
+    "GiftClaimStatus",
+    "GiftOffer",
     "InvitationCode",
+    "LotteryDraw",
+    "LotteryPrize",
+    "LotteryWinner",
     "Registration",
     "RegistrationStatus",
     "TicketType",
     "Visibility",
+    "WallKind",
+    "WallPost",
 ]

@@ -29,6 +29,12 @@ class Visibility(models.TextChoices):
     INVITE = "invite", _("By invitation only")
 
 
+class DiscussionMode(models.TextChoices):
+    OPEN = "open", _("Comments appear at once")
+    MODERATED = "moderated", _("Comments appear after review")
+    CLOSED = "closed", _("No comments")
+
+
 class Event(TimeStampedModel):
     org = models.ForeignKey(
         "organizations.Organization",
@@ -76,6 +82,9 @@ class Event(TimeStampedModel):
     offer_minutes = models.PositiveIntegerField(_("minutes to accept a freed seat"), default=120)
     blacklist_enabled = models.BooleanField(_("apply the blacklist"), default=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    discussion = models.CharField(
+        _("discussion"), max_length=16, choices=DiscussionMode.choices, default=DiscussionMode.OPEN
+    )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_recommended = models.BooleanField(_("recommended"), default=False)
     parent = models.ForeignKey(

@@ -31,7 +31,8 @@ EVENT_FIELDS = {
     "title", "summary", "description", "cover", "kind", "starts_at", "ends_at", "place",
     "address", "map_url", "online_url", "capacity", "registration_opens_at",
     "registration_closes_at", "requires_approval", "visibility", "form_fields", "max_guests",
-    "waitlist_enabled", "offer_minutes", "blacklist_enabled", "tags", "parent", "series_key",
+    "waitlist_enabled", "offer_minutes", "blacklist_enabled", "discussion", "tags", "parent",
+    "series_key",
 }  # fmt: skip
 STAFF_FIELDS = {"is_pinned", "is_recommended"}
 TICKET_FIELDS = {"name", "description", "price", "capacity", "is_active", "position"}
