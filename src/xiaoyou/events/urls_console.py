@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from xiaoyou.events.views import console_event_edit, console_events, console_registrations
 
@@ -34,4 +34,7 @@ urlpatterns = [
         console_registrations.registration_decide,
         name="event_registration_decide",
     ),
+    path("", include("xiaoyou.events.urls_console_lottery")),
+    path("", include("xiaoyou.events.urls_console_engagement")),
+    path("", include("xiaoyou.events.urls_console_online")),
 ]

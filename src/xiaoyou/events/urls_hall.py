@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from xiaoyou.events.views import hall_events, hall_registrations
 
@@ -23,4 +23,6 @@ urlpatterns = [
         hall_registrations.registration_cancel,
         name="event_registration_cancel",
     ),
+    path("", include("xiaoyou.events.urls_hall_engagement")),
+    path("", include("xiaoyou.events.urls_hall_online")),
 ]

@@ -1,0 +1,7 @@
+"""hall online pages of events (included by urls_hall.py under the same namespace)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
