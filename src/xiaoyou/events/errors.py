@@ -23,9 +23,17 @@ REASON_REQUIRED = "events.reason_required"
 CAPACITY_BELOW_TAKEN = "events.capacity_below_taken"
 EVENT_NOT_EDITABLE = "events.event_not_editable"
 DATES_INVALID = "events.dates_invalid"
+SERIES_INVALID = "events.series_invalid"
+SERIES_OF_SESSION = "events.series_of_session"
+SESSION_OF_SESSION = "events.session_of_session"
+TITLE_REQUIRED = "events.title_required"
 
 register_messages(
     {
+        SERIES_INVALID: _("Choose weekly, every two weeks or monthly, and 1 to %(limit)s dates."),
+        SERIES_OF_SESSION: _("A session cannot repeat on its own: repeat its main event."),
+        SESSION_OF_SESSION: _("A session cannot have sessions of its own."),
+        TITLE_REQUIRED: _("Please enter a title."),
         FULL: _("Sorry, this event is full."),
         CLOSED: _("Registration for this event has closed."),
         NOT_OPEN_YET: _("Registration for this event is not open yet."),
