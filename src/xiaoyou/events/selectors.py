@@ -70,3 +70,21 @@ def waitlist_position(registration: Registration) -> int | None:
         | Q(waitlisted_at=registration.waitlisted_at, id__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def event_series_dates(event: Event, *, published_only: bool) -> list[Event]:
+    """The other dates of `event`'s recurring series, in time order (none without a series)."""
+    if not event.series_key:
+        return []
+    queryset = Event.objects.filter(series_key=event.series_key).exclude(pk=event.pk)
+    if published_only:
+        queryset = queryset.filter(status=EventStatus.PUBLISHED)
+    return list(queryset.order_by("starts_at", "id"))
+
+
+def event_sessions(event: Event, *, published_only: bool) -> list[Event]:
+    """The sessions (child events) of a main event, in time order."""
+    queryset = Event.objects.filter(parent_id=event.pk)
+    if published_only:
+        queryset = queryset.filter(status=EventStatus.PUBLISHED)
+    return list(queryset.order_by("starts_at", "id"))

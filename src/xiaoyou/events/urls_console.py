@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from xiaoyou.events.views import console_event_edit, console_events, console_registrations
+from xiaoyou.events.views import (
+    console_event_edit,
+    console_events,
+    console_registrations,
+    console_series,
+)
 
 urlpatterns = [
     path("", console_events.event_list, name="events"),
@@ -14,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/publish", console_event_edit.event_publish, name="event_publish"),
     path("<int:pk>/cancel", console_event_edit.event_cancel, name="event_cancel"),
     path("<int:pk>/copy", console_event_edit.event_copy, name="event_copy"),
+    path("<int:pk>/series", console_series.event_series_extend, name="event_series_extend"),
+    path("<int:pk>/sessions", console_series.event_session_add, name="event_session_add"),
     path(
         "<int:pk>/registrations/",
         console_registrations.registration_list,

@@ -24,6 +24,7 @@ from xiaoyou.events.forms import (
     ticket_initial,
 )
 from xiaoyou.events.models import Event, EventStatus, TicketType
+from xiaoyou.events.selectors import event_series_dates, event_sessions
 from xiaoyou.events.views.console_events import managed_event
 
 
@@ -77,6 +78,8 @@ def _edit(request: HttpRequest, event: Event | None) -> HttpResponse:
             "ticket_formset": ticket_formset,
             "field_formset": field_formset,
             "reason_form": ReasonForm(),
+            "series": event_series_dates(event, published_only=False) if event else [],
+            "sessions": event_sessions(event, published_only=False) if event else [],
         },
     )
 

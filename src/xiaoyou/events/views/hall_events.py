@@ -29,6 +29,7 @@ from xiaoyou.events.models import (
     Registration,
     RegistrationStatus,
 )
+from xiaoyou.events.selectors import event_series_dates, event_sessions
 from xiaoyou.events.services.events import LIST_TOPIC
 from xiaoyou.organizations.models import Organization
 
@@ -46,9 +47,14 @@ LIVE = [
 
 
 def published_events(user: Any) -> QuerySet[Event]:
+    """Published main events (sessions are listed on their main event's page)."""
     from xiaoyou.events.selectors import events_visible_to
 
-    return events_visible_to(user).filter(status=EventStatus.PUBLISHED).select_related("org")
+    return (
+        events_visible_to(user)
+        .filter(status=EventStatus.PUBLISHED, parent__isnull=True)
+        .select_related("org")
+    )
 
 
 def with_my_status(queryset: QuerySet[Event], user: Any) -> QuerySet[Event]:
@@ -190,6 +196,12 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Stored sanitized by the services; sanitized again here, the cheap belt and braces.
             "description_html": mark_safe(sanitize(event.description)),  # noqa: S308
             "holding": SEAT_HOLDING,
+            "sessions": event_sessions(event, published_only=True),
+            "series": [
+                other
+                for other in event_series_dates(event, published_only=True)
+                if other.ends_at >= timezone.now()
+            ],
         },
     )
 
