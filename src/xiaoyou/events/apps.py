@@ -13,3 +13,6 @@ class EventsConfig(AppConfig):
         from xiaoyou.events import registration
 
         registration.register_all()
+        from xiaoyou.events.lottery_setup import register as register_lottery  # 抽奖
+
+        register_lottery()

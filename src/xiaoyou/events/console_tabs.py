@@ -10,4 +10,6 @@ TABS = [
     ("registrations", "console:event_registrations", _("Registrations")),
     ("checkin", "console:events_checkin", _("Check-in")),
     ("seats", "console:events_seats", _("Seats")),
+    ("lottery", "console:event_lottery", _("Lottery")),
+    ("statistics", "console:event_statistics", _("Statistics")),
 ]

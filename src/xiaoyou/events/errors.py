@@ -53,3 +53,28 @@ register_messages(
         DATES_INVALID: _("The event must end after it starts."),
     }
 )
+
+# 抽奖 (services/lottery.py)
+LOTTERY_PRIZE_NAME_REQUIRED = "events.lottery_prize_name_required"
+LOTTERY_QUANTITY_INVALID = "events.lottery_quantity_invalid"
+LOTTERY_QUANTITY_BELOW_WINNERS = "events.lottery_quantity_below_winners"
+LOTTERY_PRIZE_HAS_WINNERS = "events.lottery_prize_has_winners"
+LOTTERY_PRIZE_EXHAUSTED = "events.lottery_prize_exhausted"
+LOTTERY_COUNT_INVALID = "events.lottery_count_invalid"
+LOTTERY_POOL_TOO_SMALL = "events.lottery_pool_too_small"
+
+register_messages(
+    {
+        LOTTERY_PRIZE_NAME_REQUIRED: _("Please name the prize."),
+        LOTTERY_QUANTITY_INVALID: _("The quantity must be between 1 and %(limit)s."),
+        LOTTERY_QUANTITY_BELOW_WINNERS: _(
+            "The quantity cannot be lower than the %(winners)s winners already drawn."
+        ),
+        LOTTERY_PRIZE_HAS_WINNERS: _("A prize that has winners cannot be deleted."),
+        LOTTERY_PRIZE_EXHAUSTED: _("Every one of this prize has been drawn."),
+        LOTTERY_COUNT_INVALID: _("Draw between 1 and %(left)s winners of this prize."),
+        LOTTERY_POOL_TOO_SMALL: _(
+            "Only %(pool)s checked-in attendees can still win this prize: draw fewer winners."
+        ),
+    }
+)
