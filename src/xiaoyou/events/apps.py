@@ -16,3 +16,6 @@ class EventsConfig(AppConfig):
         from xiaoyou.events.lottery_setup import register as register_lottery  # 抽奖
 
         register_lottery()
+        from xiaoyou.events.engagement_setup import register as register_engagement
+
+        register_engagement()

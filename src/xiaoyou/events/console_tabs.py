@@ -12,4 +12,6 @@ TABS = [
     ("seats", "console:events_seats", _("Seats")),
     ("lottery", "console:event_lottery", _("Lottery")),
     ("statistics", "console:event_statistics", _("Statistics")),
+    ("discussion", "console:event_discussion", _("Discussion")),
+    ("notices", "console:event_notices", _("Notices")),
 ]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xiaoyou.events.views import hall_discussion
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/comments", hall_discussion.comment_create, name="event_comment"),
+    path("comments/<int:pk>/delete", hall_discussion.comment_remove, name="event_comment_delete"),
+    path("<int:pk>/favorite", hall_discussion.favorite, name="event_favorite"),
+]

@@ -13,6 +13,7 @@ from xiaoyou.events.models.events import (
     Visibility,
 )
 from xiaoyou.events.models.lottery import LotteryDraw, LotteryPrize, LotteryWinner
+from xiaoyou.events.models.notice import EventNotice, EventNoticeRecipient, NoticeRecipientStatus
 from xiaoyou.events.models.online import (
     Challenge,
     ChallengeReport,
@@ -42,6 +43,8 @@ __all__ = [
     "EventComment",
     "EventFavorite",
     "EventKind",
+    "EventNotice",
+    "EventNoticeRecipient",
     "EventStatus",
     "GiftClaim",
     "GiftClaimStatus",
@@ -50,6 +53,7 @@ __all__ = [
     "LotteryDraw",
     "LotteryPrize",
     "LotteryWinner",
+    "NoticeRecipientStatus",
     "Registration",
     "RegistrationStatus",
     "TicketType",

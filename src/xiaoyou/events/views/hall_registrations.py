@@ -148,11 +148,15 @@ def my_events(request: HttpRequest) -> HttpResponse:
         .order_by("-starts_at", "-id")[:50]
     )
     tab = request.GET.get("tab", "registered")
+    from xiaoyou.events.selectors_engagement import favorite_events  # 收藏
+
+    favorites = list(favorite_events(user)[:100]) if tab == "favorites" else []
     return render(
         request,
         "events/hall/my_events.html",
         {
-            "tab": tab if tab in ("registered", "organized") else "registered",
+            "tab": tab if tab in ("registered", "organized", "favorites") else "registered",
+            "favorites": favorites,
             "live": [item for item in registrations if item.status in LIVE],
             "past": [item for item in registrations if item.status not in LIVE],
             "organized": organized,
