@@ -123,6 +123,43 @@ def _invitation_use(invitation: InvitationCode) -> None:
             raise ApplicationError(errors.INVITATION_INVALID)
 
 
+def _registration_insert(
+    *,
+    event: Event,
+    ticket_type: TicketType,
+    user: Any,
+    fields: dict[str, Any],
+    guests: int,
+    status: str,
+    seats: int,
+    invitation: InvitationCode | None,
+) -> Registration:
+    """The INSERT of a sign-up; a second live registration of the person is refused by the
+    unique constraint events_one_live_registration (one query less than checking first).
+    A sign-up confirmed at once gets its e-ticket number in the same INSERT."""
+    from xiaoyou.events.services.tickets import ticket_code_new
+
+    try:
+        return Registration.objects.create(
+            event=event,
+            ticket_type=ticket_type,
+            user=user,
+            name=fields["name"][:50],
+            phone=fields["phone"].strip()[:20],
+            email=fields["email"].strip(),
+            answers=fields["answers"],
+            guests=guests,
+            status=status,
+            seats=seats,
+            waitlisted_at=timezone.now() if status == S.WAITLISTED else None,
+            amount=ticket_type.price * (1 + guests),
+            invitation=invitation,
+            ticket_code=ticket_code_new(event) if status == S.CONFIRMED else None,
+        )
+    except IntegrityError:
+        raise ApplicationError(errors.ALREADY_REGISTERED, status=409) from None
+
+
 def registration_create(
     *,
     event: Event,
@@ -175,6 +212,23 @@ def registration_create(
     if barred_because is not None:
         raise ApplicationError(errors.BLACKLISTED, status=403, reason=barred_because)
     full_already = full_already and not beyond_capacity
+    if full_already and invitation is None:
+        # The rush's common case once the seats are gone: one INSERT, atomic on its own, so no
+        # BEGIN/COMMIT round trips (9 of 10 sign-ups of an anniversary take this path).
+        if not event.waitlist_enabled:
+            raise ApplicationError(errors.FULL, status=409)
+        registration = _registration_insert(
+            event=event,
+            ticket_type=ticket_type,
+            user=user,
+            fields={"name": name, "phone": phone, "email": email, "answers": clean_answers},
+            guests=guests,
+            status=S.WAITLISTED,
+            seats=0,
+            invitation=None,
+        )
+        notices.notify_after_commit(registration.pk, notices.WAITLISTED)
+        return registration
     with transaction.atomic():
         if invitation is not None:
             _invitation_use(invitation)
@@ -184,7 +238,6 @@ def registration_create(
             seats=seats,
             beyond_capacity=beyond_capacity,
         )
-        now = timezone.now()
         if took:
             if needs_approval:
                 status = S.PENDING_REVIEW
@@ -194,24 +247,17 @@ def registration_create(
             status = S.WAITLISTED
         else:
             raise ApplicationError(errors.FULL, status=409)
-        try:  # no savepoint: on a duplicate the whole transaction rolls back (seats too)
-            registration = Registration.objects.create(
-                event=event,
-                ticket_type=ticket_type,
-                user=user,
-                name=name[:50],
-                phone=phone.strip()[:20],
-                email=email.strip(),
-                answers=clean_answers,
-                guests=guests,
-                status=status,
-                seats=seats if took else 0,
-                waitlisted_at=now if status == S.WAITLISTED else None,
-                amount=ticket_type.price * seats,
-                invitation=invitation,
-            )
-        except IntegrityError:
-            raise ApplicationError(errors.ALREADY_REGISTERED, status=409) from None
+        # No savepoint: on a duplicate the whole transaction rolls back (seats too).
+        registration = _registration_insert(
+            event=event,
+            ticket_type=ticket_type,
+            user=user,
+            fields={"name": name, "phone": phone, "email": email, "answers": clean_answers},
+            guests=guests,
+            status=status,
+            seats=seats if took else 0,
+            invitation=invitation,
+        )
         if status == S.AWAITING_PAYMENT:
             order_attach(registration)
         elif status == S.CONFIRMED:

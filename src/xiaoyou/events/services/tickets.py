@@ -117,6 +117,13 @@ def _new_code() -> str:
     return _b32(secrets.token_bytes(7))[:CODE_LENGTH]  # 50 random bits
 
 
+def ticket_code_new(event: Event) -> str:
+    """A fresh ticket number for a registration about to be inserted CONFIRMED (one UPDATE
+    less than issuing it afterwards); the unique constraint guards the 50-bit space."""
+    _event_secret(event)
+    return _new_code()
+
+
 def ticket_issue(*, registration: Registration) -> Registration:
     """Gives a registration its e-ticket number (once; a ticket never changes number).
 
