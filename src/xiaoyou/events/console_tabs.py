@@ -14,4 +14,5 @@ TABS = [
     ("statistics", "console:event_statistics", _("Statistics")),
     ("discussion", "console:event_discussion", _("Discussion")),
     ("notices", "console:event_notices", _("Notices")),
+    ("online", "console:event_online", _("Online activities")),
 ]

@@ -78,3 +78,52 @@ register_messages(
         ),
     }
 )
+
+# --- Online activities (线上活动: walls, gifts, challenges) ------------------------------------
+WALL_KIND_INVALID = "events.wall_kind_invalid"
+WALL_SIGNATURE_REQUIRED = "events.wall_signature_required"
+WALL_TEXT_REQUIRED = "events.wall_text_required"
+WALL_TEXT_TOO_LONG = "events.wall_text_too_long"
+WALL_PHOTO_REQUIRED = "events.wall_photo_required"
+WALL_PHOTO_INVALID = "events.wall_photo_invalid"
+WALL_ACTION_INVALID = "events.wall_action_invalid"
+GIFT_GONE = "events.gift_gone"
+GIFT_CLOSED = "events.gift_closed"
+GIFT_ALREADY_CLAIMED = "events.gift_already_claimed"
+GIFT_ADDRESS_REQUIRED = "events.gift_address_required"
+GIFT_PHONE_INVALID = "events.gift_phone_invalid"
+GIFT_STOCK_BELOW_CLAIMED = "events.gift_stock_below_claimed"
+GIFT_CLAIM_NOT_CANCELLABLE = "events.gift_claim_not_cancellable"
+GIFT_CLAIM_NOT_SHIPPABLE = "events.gift_claim_not_shippable"
+GIFT_TRACKING_REQUIRED = "events.gift_tracking_required"
+CHALLENGE_NOT_RUNNING = "events.challenge_not_running"
+CHALLENGE_AMOUNT_INVALID = "events.challenge_amount_invalid"
+CHALLENGE_LIMITS_INVALID = "events.challenge_limits_invalid"
+
+register_messages(
+    {
+        WALL_KIND_INVALID: _("Choose a blessing or a photo."),
+        WALL_SIGNATURE_REQUIRED: _("Please sign your post (your name and class)."),
+        WALL_TEXT_REQUIRED: _("Please write your blessing."),
+        WALL_TEXT_TOO_LONG: _("The text may have at most %(limit)s characters."),
+        WALL_PHOTO_REQUIRED: _("Please choose a photo."),
+        WALL_PHOTO_INVALID: _("The photo cannot be used: %(reason)s"),
+        WALL_ACTION_INVALID: _("Unknown moderation action."),
+        GIFT_GONE: _("Sorry, all the gifts have been claimed."),
+        GIFT_CLOSED: _("This gift is not open for claims."),
+        GIFT_ALREADY_CLAIMED: _("You have already claimed this gift."),
+        GIFT_ADDRESS_REQUIRED: _("Please enter the address to ship the gift to."),
+        GIFT_PHONE_INVALID: _("Enter a valid mobile number."),
+        GIFT_STOCK_BELOW_CLAIMED: _(
+            "The stock cannot be lower than the %(claimed)s gifts claimed."
+        ),
+        GIFT_CLAIM_NOT_CANCELLABLE: _("This claim can no longer be cancelled."),
+        GIFT_CLAIM_NOT_SHIPPABLE: _("Only a claimed gift can be marked as shipped."),
+        GIFT_TRACKING_REQUIRED: _("Please enter the tracking number."),
+        CHALLENGE_NOT_RUNNING: _("This challenge is not running now."),
+        CHALLENGE_AMOUNT_INVALID: _("Enter an amount above 0 and at most %(limit)s %(unit)s."),
+        CHALLENGE_LIMITS_INVALID: _(
+            "The challenge must end after it starts, and its limits must be above 0."
+        ),
+    }
+)

@@ -42,3 +42,14 @@ def _ui() -> None:  # evui: console nav, hall menu, home section, "My events"
 
 
 STEPS.append(_ui)
+
+
+def _online() -> None:  # online activities: policy rules, the "gift shipped" notification
+    from xiaoyou.events import policy_online
+    from xiaoyou.events.services import online
+
+    policy_online.register()
+    online.register_notification_kinds()
+
+
+STEPS.append(_online)
