@@ -1,6 +1,7 @@
 """Browser journey: staff check attendees in with the phone camera (Chromium's fake camera plays
-a video of the e-ticket's QR); a second scan of the same ticket is refused; offline, the page
-verifies a ticket with the downloaded key (WebCrypto) and syncs the check-in when back."""
+a video of the e-ticket's QR); a second scan of the same ticket is refused; the lottery then
+draws the checked-in guest on the venue screen; offline, the page verifies a ticket with the
+downloaded key (WebCrypto) and syncs the check-in when back."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import segno
 from PIL import Image
 
 from tests.events.factories import EventFactory, RegistrationFactory
-from xiaoyou.events.models import CheckIn, CheckInSource, Registration
+from xiaoyou.events.models import CheckIn, CheckInSource, LotteryWinner, Registration
 from xiaoyou.events.services import tickets
+from xiaoyou.events.services.lottery import prize_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +74,16 @@ def test_scan_with_the_camera_then_a_second_scan_is_refused(
         (True, "", CheckInSource.SCAN),
         (False, tickets.DUPLICATE, CheckInSource.SCAN),
     ]
+
+    # The lottery draws a winner among the checked-in (the issue's journey ends here).
+    prize_create(actor=college_admin, event=event, name="一等奖", quantity=1)
+    page.set_viewport_size({"width": 1280, "height": 800})  # the venue screen
+    page.goto(f"/console/events/{event.pk}/lottery/screen")
+    page.click("[data-draw]")
+    page.wait_for_selector("[data-lottery][data-drawn]", timeout=15_000)
+    assert page.inner_text("[data-winners] .lottery-winner-name") == "王小明"
+    assert LotteryWinner.objects.get(prize__event=event).registration_id == guest.pk
+    screenshot(page, "event-checkin-lottery-winner")
     context.close()
 
 

@@ -162,7 +162,7 @@ def test_statistics_export(client, event, college_admin):
         gettext = translation.gettext
         assert rows[0] == (gettext("Figure"), gettext("Item"), gettext("Value"))
         figures = {(row[0], row[1]): row[2] for row in rows[1:]}
-        assert figures[(gettext("Totals"), gettext("Registrations"))] == 8
+        assert figures[(gettext("Totals"), gettext("Sign-ups"))] == 8
         assert figures[(gettext("Totals"), gettext("Check-in rate"))] == "75.0%"
         assert figures[(gettext("Totals"), gettext("Revenue (yuan)"))] == "130.00"
         assert figures[(gettext("Totals"), gettext("Refunded (yuan)"))] == "70.00"

@@ -22,16 +22,16 @@ def _charts(stats: EventStatistics) -> dict[str, Any]:
     """The figures of the charts, JSON-safe, with translated names."""
     return {
         "days": {
-            "title": _("Registrations per day"),
+            "title": _("Sign-ups per day"),
             "labels": [day.isoformat() for day, _count in stats.by_day],
             "values": [count for _day, count in stats.by_day],
-            "name": _("Registrations"),
+            "name": _("Sign-ups"),
         },
         "tickets": {
             "title": _("By ticket type"),
             "labels": [item.name for item in stats.by_ticket],
             "series": [
-                {"name": _("Registrations"), "values": [i.registrations for i in stats.by_ticket]},
+                {"name": _("Sign-ups"), "values": [i.registrations for i in stats.by_ticket]},
                 {"name": _("Confirmed"), "values": [i.confirmed for i in stats.by_ticket]},
                 {"name": _("Checked in"), "values": [i.checked_in for i in stats.by_ticket]},
             ],
@@ -66,7 +66,7 @@ def statistics_rows(stats: EventStatistics) -> list[list[Any]]:
     """(figure, item, value) rows of the export: the totals, then each breakdown."""
     rate = "" if stats.check_in_rate is None else f"{stats.check_in_rate}%"
     rows: list[list[Any]] = [
-        [_("Totals"), _("Registrations"), stats.total],
+        [_("Totals"), _("Sign-ups"), stats.total],
         [_("Totals"), _("Confirmed"), stats.confirmed],
         [_("Totals"), _("Checked in"), stats.checked_in],
         [_("Totals"), _("Check-in rate"), rate],
@@ -75,10 +75,10 @@ def statistics_rows(stats: EventStatistics) -> list[list[Any]]:
         [_("Totals"), _("Refunded (yuan)"), format_yuan(stats.refunded)],
         [_("Totals"), _("Revenue (yuan)"), format_yuan(stats.revenue)],
     ]
-    rows += [[_("Registrations per day"), day, count] for day, count in stats.by_day]
+    rows += [[_("Sign-ups per day"), day, count] for day, count in stats.by_day]
     for item in stats.by_ticket:
         rows += [
-            [_("By ticket type"), f"{item.name} · {_('Registrations')}", item.registrations],
+            [_("By ticket type"), f"{item.name} · {_('Sign-ups')}", item.registrations],
             [_("By ticket type"), f"{item.name} · {_('Confirmed')}", item.confirmed],
             [_("By ticket type"), f"{item.name} · {_('Checked in')}", item.checked_in],
         ]

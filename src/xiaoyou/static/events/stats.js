@@ -21,7 +21,7 @@
       textStyle: { fontFamily: font, color: "#111111" },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      toolbox: { right: 0, top: 0, feature: { saveAsImage: { name: title, pixelRatio: 2, backgroundColor: "#FFFFFF", title: "PNG" } } },
+      toolbox: { right: 0, top: 0, iconStyle: { borderColor: "#9E9E9E" }, feature: { saveAsImage: { name: title, pixelRatio: 2, backgroundColor: "#FFFFFF", title: "PNG" } } },
       animationDuration: 300
     };
   }
