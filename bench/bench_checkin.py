@@ -30,6 +30,8 @@ import threading
 import time
 from typing import Any
 
+from bench.common import percentile, prepare_postgres
+
 SIZES = {"smoke": (150, 4), "full": (3000, 10)}  # tickets, scanners
 # Seconds between two scans of one scanner (a door scanner needs a second or two per guest;
 # 0.25 s is already 4x faster). `--interval 0` scans back to back: a saturation test, where
@@ -38,23 +40,6 @@ INTERVAL = 0.25
 DUPLICATE_SHARE = 0.10
 FORGED_SHARE = 0.02
 BENCH_DATABASE = "bench_xiaoyou_checkin"
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def _prepare_postgres(url: str) -> str:
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-
-    bench_url = urlunparse(urlparse(url)._replace(path="/" + BENCH_DATABASE))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return bench_url
 
 
 def _scanner(
@@ -227,7 +212,7 @@ def main() -> None:
 
     os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-checkin-")
     if os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = _prepare_postgres(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = prepare_postgres(os.environ["DATABASE_URL"], BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoyou.settings")
     os.environ["XIAOYOU_TESTING"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -281,9 +266,9 @@ def main() -> None:
         "interval_s": args.interval,
         "scans": len(samples),
         "outcomes": dict(sorted(outcomes.items())),
-        "scan_ms_p50": round(_percentile(samples, 0.50), 2),
-        "scan_ms_p95": round(_percentile(samples, 0.95), 2),
-        "scan_ms_p99": round(_percentile(samples, 0.99), 2),
+        "scan_ms_p50": round(percentile(samples, 0.50), 2),
+        "scan_ms_p95": round(percentile(samples, 0.95), 2),
+        "scan_ms_p99": round(percentile(samples, 0.99), 2),
         "scan_ms_max": round(max(samples), 2),
         "scans_per_second": round(len(samples) / wall, 1),
         # CPU per scan in the scanner (server stack + test client): what a quiet core needs;

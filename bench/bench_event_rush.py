@@ -11,7 +11,9 @@ Prints one JSON object: confirmed, waitlisted, refused and error counts, the cor
 checks (confirmed == C, seats_taken == the seats the seat-holding registrations hold, every
 other sign-up waitlisted), accepted sign-ups per second (over the wall time of the rush),
 p50/p95/p99/max latency of one sign-up, the clients' CPU time, and how busy the machine's
-CPUs were meanwhile (from /proc/stat: the machine is shared, so the figures move with it).
+CPUs were meanwhile (from /proc/stat: the machine is shared, so the figures move with it). The
+CPU the clients and the database and Redis servers spent per sign-up does not move with the
+neighbours: `cpu_bound_signups_per_second` is the rate the machine's cores allow at that cost.
 
     .venv/bin/python -m bench.bench_event_rush --smoke      # CI: 400 sign-ups for 50 seats
     .venv/bin/python -m bench.bench_event_rush              # 10,000 sign-ups for 1,000 seats
@@ -32,37 +34,10 @@ import threading
 import time
 from typing import Any
 
+from bench.common import cpu_ticks, percentile, prepare_postgres, server_cpu_seconds
+
 SIZES = {"smoke": (400, 50, 4), "full": (10_000, 1_000, 8)}  # sign-ups, seats, clients
 BENCH_DATABASE = "bench_xiaoyou_events"
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def _prepare_postgres(url: str) -> str:
-    """A fresh bench database next to the configured one; returns its URL."""
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-
-    bench_url = urlunparse(urlparse(url)._replace(path="/" + BENCH_DATABASE))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return bench_url
-
-
-def _cpu_ticks() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs since boot; (0, 0) where /proc/stat is missing."""
-    try:
-        with open("/proc/stat") as stat:
-            fields = [int(value) for value in stat.readline().split()[1:]]
-    except OSError:
-        return 0, 0
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return sum(fields) - idle, sum(fields)
 
 
 def _client(number: int, clients: int, ids: dict[str, Any], barrier: Any) -> dict[str, Any]:
@@ -203,7 +178,7 @@ def main() -> None:
 
     os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-rush-")
     if os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = _prepare_postgres(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = prepare_postgres(os.environ["DATABASE_URL"], BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoyou.settings")
     os.environ["XIAOYOU_TESTING"] = "false"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"  # notifications are queued, not sent
@@ -219,11 +194,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     ids = _setup(signups, seats)
 
-    busy_before, total_before = _cpu_ticks()
+    busy_before, total_before = cpu_ticks()
+    servers_before = server_cpu_seconds()
     wall = time.perf_counter()
     results = _run(ids, clients, threads=args.threads)
     wall = time.perf_counter() - wall
-    busy_after, total_after = _cpu_ticks()
+    busy_after, total_after = cpu_ticks()
+    servers = server_cpu_seconds() - servers_before
 
     from xiaoyou.events.models import SEAT_HOLDING, Event, Registration
 
@@ -271,12 +248,19 @@ def main() -> None:
         "everyone_else_waitlisted": waitlisted == signups - seats,
         "wall_seconds": round(wall, 2),
         "accepted_signups_per_second": round(accepted / wall, 1),
-        "signup_ms_p50": round(_percentile(samples, 0.50), 2),
-        "signup_ms_p95": round(_percentile(samples, 0.95), 2),
-        "signup_ms_p99": round(_percentile(samples, 0.99), 2),
+        "signup_ms_p50": round(percentile(samples, 0.50), 2),
+        "signup_ms_p95": round(percentile(samples, 0.95), 2),
+        "signup_ms_p99": round(percentile(samples, 0.99), 2),
         "signup_ms_max": round(max(samples), 2),
         "client_cpu_seconds": round(cpu, 2),
         "client_cpu_ms_per_signup": round(cpu * 1000 / max(len(samples), 1), 2),
+        # PostgreSQL and Redis (or nothing, on SQLite with the filesystem broker).
+        "server_cpu_ms_per_signup": round(servers * 1000 / max(len(samples), 1), 2),
+        # What this machine's cores could sustain if sign-ups had them to themselves: the
+        # throughput that the CPU cost per sign-up (clients + servers) allows.
+        "cpu_bound_signups_per_second": round(
+            (os.cpu_count() or 1) * len(samples) / max(cpu + servers, 1e-9), 1
+        ),
         "machine_cpu_busy_percent": round(100 * (busy_after - busy_before) / total_ticks, 1),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "errors": len(errors),

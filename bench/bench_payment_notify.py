@@ -34,28 +34,12 @@ import threading
 import time
 from typing import Any
 
+from bench.common import percentile, prepare_postgres
+
 SIZES = {"smoke": (60, 4, 3), "full": (1000, 16, 3)}  # orders, clients, deliveries per order
 SECRET = b"bench-secret"
 BENCH_DATABASE = "bench_xiaoyou_payments"
 CALLBACK_SECONDS = 0.5
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def _prepare_postgres(url: str) -> str:
-    """A fresh bench database next to the configured one; returns its URL."""
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-
-    bench_url = urlunparse(urlparse(url)._replace(path="/" + BENCH_DATABASE))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return bench_url
 
 
 def _adapter() -> None:
@@ -200,7 +184,7 @@ def main() -> None:
 
     os.environ["XIAOYOU_VAR_DIR"] = tempfile.mkdtemp(prefix="xiaoyou-bench-pay-")
     if os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = _prepare_postgres(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = prepare_postgres(os.environ["DATABASE_URL"], BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoyou.settings")
     os.environ["XIAOYOU_TESTING"] = "false"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"  # callbacks are queued, never run inline
@@ -270,9 +254,9 @@ def main() -> None:
         "client_mode": "threads" if args.threads else "processes",
         "requests": len(samples),
         "statuses": {str(code): count for code, count in sorted(statuses.items())},
-        "notify_ms_p50": round(_percentile(samples, 0.50), 2),
-        "notify_ms_p95": round(_percentile(samples, 0.95), 2),
-        "notify_ms_p99": round(_percentile(samples, 0.99), 2),
+        "notify_ms_p50": round(percentile(samples, 0.50), 2),
+        "notify_ms_p95": round(percentile(samples, 0.95), 2),
+        "notify_ms_p99": round(percentile(samples, 0.99), 2),
         "notify_ms_max": round(max(samples), 2),
         "requests_per_second": round(len(samples) / wall, 1),
         "cpu_ms_per_request": round(cpu * 1000 / len(samples), 2),
