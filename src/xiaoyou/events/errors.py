@@ -71,7 +71,7 @@ register_messages(
             "The quantity cannot be lower than the %(winners)s winners already drawn."
         ),
         LOTTERY_PRIZE_HAS_WINNERS: _("A prize that has winners cannot be deleted."),
-        LOTTERY_PRIZE_EXHAUSTED: _("Every one of this prize has been drawn."),
+        LOTTERY_PRIZE_EXHAUSTED: _("This prize has all been drawn."),
         LOTTERY_COUNT_INVALID: _("Draw between 1 and %(left)s winners of this prize."),
         LOTTERY_POOL_TOO_SMALL: _(
             "Only %(pool)s checked-in attendees can still win this prize: draw fewer winners."
