@@ -64,7 +64,8 @@ class EventNoticeRecipient(models.Model):
         choices=NoticeRecipientStatus.choices,
         default=NoticeRecipientStatus.QUEUED,
     )
-    channels = models.JSONField(_("channels"), default=list, blank=True)  # reached on
+    # The channels the person was reached on; until then ["sms"] when a text was paid for.
+    channels = models.JSONField(_("channels"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

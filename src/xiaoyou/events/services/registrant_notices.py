@@ -134,18 +134,23 @@ def _recipients(event: Event, audience: Audience) -> list[tuple[int, int]]:
     return result
 
 
-def _sms_reachable(user_ids: Sequence[int]) -> int:
-    """How many of these people get an event notice by text: a verified phone, and SMS not
+def _sms_reachable(user_ids: Sequence[int]) -> set[int]:
+    """Those of these people who get an event notice by text: a verified phone, and SMS not
     turned off for the kind (it is on by default)."""
     from django.contrib.auth import get_user_model
 
     if not user_ids:
-        return 0
+        return set()
     opted_out = NotificationPreference.objects.filter(
         kind=CHANNEL_KINDS[Channel.SMS], channel=Channel.SMS, is_enabled=False
     ).values("user_id")
-    users = get_user_model().objects.filter(pk__in=list(user_ids), phone_verified=True)
-    return users.exclude(phone="").exclude(pk__in=opted_out).count()
+    reachable: set[int] = set()
+    ids = list(user_ids)
+    for start in range(0, len(ids), 900):  # stays under SQLite's limit of query parameters
+        users = get_user_model().objects.filter(pk__in=ids[start : start + 900])
+        users = users.filter(phone_verified=True).exclude(phone="").exclude(pk__in=opted_out)
+        reachable.update(users.values_list("pk", flat=True))
+    return reachable
 
 
 def _clean_channels(channels: Iterable[str]) -> list[str]:
@@ -177,7 +182,9 @@ def notice_preview(
     recipients = _recipients(event, audience)
     without_account = _registrations(event, audience).filter(user__isnull=True).count()
     sms_needed = (
-        _sms_reachable([user_id for _pk, user_id in recipients]) if Channel.SMS in chosen else 0
+        len(_sms_reachable([user_id for _pk, user_id in recipients]))
+        if Channel.SMS in chosen
+        else 0
     )
     balance = Organization.objects.values_list("sms_balance", flat=True).get(pk=event.org_id)
     return NoticePreview(
@@ -224,9 +231,11 @@ def notice_send(
     if not ratelimit.hit(f"events:notice:{event.pk}", rate.limit, rate.window_seconds):
         raise ApplicationError(errors.NOTICE_RATE_LIMITED, status=429)
     with transaction.atomic():
-        sms_needed = 0
+        paid: set[int] = set()
         if Channel.SMS in chosen:
-            sms_needed = _sms_reachable([user_id for _pk, user_id in recipients])
+            paid = _sms_reachable([user_id for _pk, user_id in recipients])
+        sms_needed = len(paid)
+        if sms_needed:
             debited = Organization.objects.filter(
                 pk=event.org_id, sms_balance__gte=sms_needed
             ).update(sms_balance=F("sms_balance") - sms_needed)
@@ -249,7 +258,13 @@ def notice_send(
         )
         EventNoticeRecipient.objects.bulk_create(
             [
-                EventNoticeRecipient(notice=notice, registration_id=registration_id, user_id=uid)
+                # `channels` holds the text paid for until the person is reached.
+                EventNoticeRecipient(
+                    notice=notice,
+                    registration_id=registration_id,
+                    user_id=uid,
+                    channels=[Channel.SMS.value] if uid in paid else [],
+                )
                 for registration_id, uid in recipients
             ],
             batch_size=1000,
@@ -312,7 +327,7 @@ def _deliver(notice: EventNotice, recipient: EventNoticeRecipient) -> bool:
                     reached.append(channel)
         status = NoticeRecipientStatus.SENT if reached else NoticeRecipientStatus.SKIPPED
         EventNoticeRecipient.objects.filter(pk=recipient.pk).update(status=status, channels=reached)
-        if Channel.SMS in notice.channels and Channel.SMS not in reached and notice.sms_debited:
+        if Channel.SMS in recipient.channels and Channel.SMS not in reached:
             # Paid for a text this person no longer gets (phone unverified, SMS turned off).
             Organization.objects.filter(pk=notice.event.org_id).update(
                 sms_balance=F("sms_balance") + 1
