@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoyou.accounts.phone import PhoneField
 from xiaoyou.events.forms import _datetime_field
@@ -95,5 +96,7 @@ class GiftClaimForm(forms.Form):
 
 
 class ChallengeReportForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(
+        label=pgettext_lazy("challenge check-in", "Amount"), max_digits=12, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

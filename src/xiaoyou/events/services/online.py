@@ -436,13 +436,13 @@ def challenge_report(
     if number is None or number <= 0 or number > challenge.max_per_report:
         raise ApplicationError(
             errors.CHALLENGE_AMOUNT_INVALID,
-            limit=_plain(challenge.max_per_report),
+            limit=plain_number(challenge.max_per_report),
             unit=challenge.unit,
         )
     if number != number.quantize(CENT):
         raise ApplicationError(
             errors.CHALLENGE_AMOUNT_INVALID,
-            limit=_plain(challenge.max_per_report),
+            limit=plain_number(challenge.max_per_report),
             unit=challenge.unit,
         )
     _rate_limit(actor, "challenge", REPORT_RATES)
@@ -451,7 +451,7 @@ def challenge_report(
     )
 
 
-def _plain(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     """12.50 -> "12.5", 10.00 -> "10"."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

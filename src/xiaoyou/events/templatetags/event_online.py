@@ -43,3 +43,15 @@ def event_online_section(context: Any, event: Any) -> dict[str, Any]:
         "challenges": challenges,
         "request": request,
     }
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """12.50 -> "12.5", 10.00 -> "10": challenge figures as people write them."""
+    from decimal import Decimal
+
+    from xiaoyou.events.services.online import plain_number
+
+    if value is None or value == "":
+        return ""
+    return plain_number(Decimal(str(value)))
