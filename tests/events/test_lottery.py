@@ -484,3 +484,47 @@ def test_draw_on_another_colleges_event_is_404(client, org_tree, college_admin):
     response = client.post(_url("event_lottery_draw", other), {"prize": prize.pk, "count": 1})
     assert response.status_code == 404
     assert not LotteryDraw.objects.exists()
+
+
+# --- Concurrency -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_draws_never_exceed_a_prize_nor_pick_anyone_twice(org_tree, college_admin):
+    """Twelve draws at once (threads, each with its own connection) on two prizes of three."""
+    import threading
+
+    from django.db import connection
+
+    event = EventFactory(org=org_tree.college)
+    for index in range(8):
+        attendee(event, f"校友{index}")
+    prizes = [_prize(event, college_admin, name, quantity=3) for name in ("一等奖", "二等奖")]
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(12)
+
+    def draw(prize):
+        try:
+            barrier.wait()
+            lottery.lottery_draw(actor=college_admin, prize=prize, count=1)
+            result = "won"
+        except ApplicationError as error:
+            result = error.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=draw, args=(prizes[i % 2],)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["won"] * 6 + [errors.LOTTERY_PRIZE_EXHAUSTED] * 6)
+    winners = list(LotteryWinner.objects.values_list("prize_id", "registration_id"))
+    assert sorted(prize for prize, _registration in winners) == sorted(
+        [prizes[0].pk] * 3 + [prizes[1].pk] * 3
+    )
+    assert len({registration for _prize, registration in winners}) == 6
+    assert all(lottery.lottery_verify(draw=draw) for draw in LotteryDraw.objects.all())
