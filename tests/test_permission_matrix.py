@@ -914,6 +914,46 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Content: albums and photos (issue 8; event photos, issue 7 item 8) ------------------------
+
+
+def _college_album(world: World) -> dict[str, Any]:
+    from tests.content.factories import AlbumFactory, PhotoFactory
+
+    album = AlbumFactory(org=world.tree.club)
+    PhotoFactory(album=album)
+    return {"pk": album.pk}
+
+
+def _album_zip(world: World) -> dict[str, Any]:
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.content.images import png_bytes
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.png", png_bytes())
+    return {"archive": SimpleUploadedFile("a.zip", buffer.getvalue())}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:content_album": Case(_college_album),
+        "console:content_album_edit": Case(_college_album),
+        "console:content_album_export": Case(_college_album),
+        "console:content_album_delete": Case(_college_album, method="post"),
+        "console:content_album_bulk": Case(
+            _college_album, method="post", data=lambda world: {"action": "hide"}
+        ),
+        "console:content_album_import": Case(_college_album, method="post", data=_album_zip),
+        "console:event_photos": Case(_college_event),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

@@ -66,6 +66,7 @@ def test_blessing_is_moderated_and_appears_on_the_live_wall(
     sign_in(staff, college_admin)
     staff.goto(f"/console/events/{event.pk}/online/")
     staff.locator(f'[data-wall-post="{post.pk}"] input[name="ids"]').check()
+    screenshot(staff, "events-online-console", full_page=True)
     staff.locator('[data-action="wall-publish"]').click()
     staff.wait_for_url(re.compile(r"/online/\?status=pending$"))
     post.refresh_from_db()

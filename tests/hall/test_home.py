@@ -101,7 +101,13 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
         )
         html = client.get("/").content.decode()
         keys = re.findall(r'data-menu="([^"]+)"', html)
-        assert keys == ["events", "org_directory", "community_board", "community_help"]
+        assert keys == [
+            "events",
+            "org_directory",
+            "community_board",
+            "community_help",
+            "content_albums",
+        ]
         assert 'href="/orgs/" data-menu="org_directory"' in html
         with translation.override("en"):
             client.cookies["django_language"] = "en"

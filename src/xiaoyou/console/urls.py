@@ -37,6 +37,7 @@ urlpatterns = [
     path("payments/", include("xiaoyou.payments.urls_console")),
     path("events/checkin/", include("xiaoyou.events.urls_checkin")),  # 签到, badges, seats
     path("events/", include("xiaoyou.events.urls_console")),
+    path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

@@ -10,6 +10,7 @@ TABS = [
     ("registrations", "console:event_registrations", _("Registrations")),
     ("checkin", "console:events_checkin", _("Check-in")),
     ("seats", "console:events_seats", _("Seats")),
+    ("photos", "console:event_photos", _("Photos")),
     ("lottery", "console:event_lottery", _("Lottery")),
     ("statistics", "console:event_statistics", _("Statistics")),
     ("discussion", "console:event_discussion", _("Discussion")),

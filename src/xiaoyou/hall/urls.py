@@ -23,6 +23,7 @@ urlpatterns = [
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),
     path("community/", include("xiaoyou.community.urls_hall")),
+    path("content/", include("xiaoyou.content.urls_hall")),  # 相册
     path("privacy/", include("xiaoyou.privacy.urls_hall")),
     path("payments/receipts/", include("xiaoyou.payments.urls_receipts")),
     path("pay/", include("xiaoyou.payments.urls_hall")),

@@ -137,21 +137,23 @@ def wall_post_create(
     if len(text) > WALL_TEXT_MAX_LENGTH:
         raise ApplicationError(errors.WALL_TEXT_TOO_LONG, limit=WALL_TEXT_MAX_LENGTH)
     post = WallPost(event=event, author=actor, kind=kind, signature=signature, text=text)
-    if kind == WallKind.BLESSING:
-        if not text:
-            raise ApplicationError(errors.WALL_TEXT_REQUIRED)
-    else:
-        if not image:
-            raise ApplicationError(errors.WALL_PHOTO_REQUIRED)
+    if kind == WallKind.BLESSING and not text:
+        raise ApplicationError(errors.WALL_TEXT_REQUIRED)
+    if kind == WallKind.PHOTO and not image:
+        raise ApplicationError(errors.WALL_PHOTO_REQUIRED)
+    # Counted before the photo is decoded and re-encoded: a flood never reaches Pillow.
+    _rate_limit(actor, "wall", WALL_RATES)
+    if kind == WallKind.PHOTO:
         try:
             image_validate(image, max_bytes=WALL_PHOTO_MAX_BYTES)
+            photo = photo_without_metadata(image)
         except ValidationError as error:
             raise ApplicationError(
                 errors.WALL_PHOTO_INVALID, reason=" ".join(error.messages)
             ) from None
-        photo = photo_without_metadata(image)
+        except (OSError, ValueError, SyntaxError):  # decodes for verify(), fails to re-encode
+            raise ApplicationError(errors.WALL_PHOTO_INVALID, reason="") from None
         post.image.save(photo.name or "photo.jpg", photo, save=False)
-    _rate_limit(actor, "wall", WALL_RATES)
     post.save()
     return post
 

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "xiaoyou.content"
+    label = "content"
+    verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from xiaoyou.content import errors, policy, tasks  # noqa: F401 - errors, tasks register
+        from xiaoyou.content.services import photos
+
+        policy.register()
+        photos.register()
+        _register_console()
+        _register_hall()
+
+
+def _register_console() -> None:
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, console_nav
+
+    console_nav.add(
+        NavEntry(
+            key="content_albums",
+            label=_("Albums"),
+            url_name="console:content_albums",
+            icon="image",
+            section=_("Content"),
+            order=600,
+            permission=is_console_user,
+        )
+    )
+
+
+def _register_hall() -> None:
+    from xiaoyou.core.registry import QuickEntry, hall_menu
+
+    hall_menu.add(
+        QuickEntry(
+            key="content_albums",
+            label=_("Albums"),
+            url_name="hall:content_albums",
+            icon="image",
+            order=70,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Writes of content: albums (albums.py), photos (photos.py), zip import and export (archives.py)."""

@@ -1,0 +1,21 @@
+"""Hall pages of content, included under /content/ ("hall" namespace)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from xiaoyou.content.views import hall
+
+urlpatterns = [
+    path("albums/", hall.album_list, name="content_albums"),
+    path("albums/<int:pk>/", hall.album_detail, name="content_album"),
+    path("albums/<int:pk>/upload", hall.album_upload, name="content_album_upload"),
+    path("events/<int:pk>/album/", hall.event_album, name="content_event_album"),
+    path(
+        "photos/<int:pk>/<str:size>.<str:image_format>",
+        hall.photo_file,
+        name="content_photo_file",
+    ),
+    path("photos/<int:pk>/original", hall.photo_download, name="content_photo_download"),
+    path("photos/<int:pk>/delete", hall.photo_delete, name="content_photo_delete"),
+]
