@@ -954,6 +954,34 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Events lottery and statistics (issue 7 items 11 and 13) ----------------------------------
+
+
+def _college_prize(world: World) -> dict[str, Any]:
+    from xiaoyou.events.models import LotteryPrize
+
+    event = _college_event(world)
+    prize = LotteryPrize.objects.create(event_id=event["pk"], name="一等奖", quantity=1)
+    return {"pk": event["pk"], "prize_pk": prize.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:event_lottery": Case(_college_event),
+        "console:event_lottery_prize_add": Case(
+            _college_event, method="post", data=lambda world: {"name": "一等奖", "quantity": "1"}
+        ),
+        "console:event_lottery_prize_edit": Case(_college_prize),
+        "console:event_lottery_prize_delete": Case(_college_prize, method="post"),
+        "console:event_lottery_draw": Case(_college_event, method="post"),
+        "console:event_lottery_screen": Case(_college_event),
+        "console:event_lottery_export": Case(_college_event),
+        "console:event_statistics": Case(_college_event),
+        "console:event_statistics_export": Case(_college_event),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 
