@@ -103,16 +103,14 @@ def badges_for(registrations: Iterable[Registration]) -> list[Badge]:
 
 def badges_pdf(*, badges: list[Badge], size: str = DEFAULT_SIZE, title: str = "") -> bytes:
     """The badges as one PDF, a label-sized page each."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from xiaoyou.core.pdf import html_to_pdf
 
     label = LABEL_SIZES.get(size, LABEL_SIZES[DEFAULT_SIZE])
     html = render_to_string(
         "events/console/checkin_badges_pdf.html",
         {"badges": badges, "label": label, "title": title},
     )
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html)
 
 
 def event_badges_pdf(

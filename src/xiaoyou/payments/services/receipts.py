@@ -178,10 +178,6 @@ def receipt_for(order: PaymentOrder, *, site_url: str = "") -> Receipt:
 
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as a PDF (WeasyPrint; Noto Sans CJK from fonts-noto-cjk)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from xiaoyou.core.pdf import html_to_pdf
 
-    html = render_to_string("payments/receipt_pdf.html", {"receipt": receipt})
-    # Everything a receipt shows is embedded (data: URIs): no URL is ever fetched (no SSRF).
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(render_to_string("payments/receipt_pdf.html", {"receipt": receipt}))
