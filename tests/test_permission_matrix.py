@@ -965,9 +965,26 @@ def _college_prize(world: World) -> dict[str, Any]:
     return {"pk": event["pk"], "prize_pk": prize.pk}
 
 
+def _college_draw(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from tests.events.factories import RegistrationFactory
+    from xiaoyou.events.models import Event, LotteryPrize
+    from xiaoyou.events.services.lottery import lottery_draw
+
+    event = Event.objects.get(pk=_college_event(world)["pk"])
+    RegistrationFactory(
+        event=event, ticket_type=event.ticket_types.get(), checked_in_at=timezone.now()
+    )
+    prize = LotteryPrize.objects.create(event=event, name="一等奖", quantity=1)
+    draw = lottery_draw(actor=world.college_admin, prize=prize, count=1)
+    return {"pk": event.pk, "draw_pk": draw.pk}
+
+
 CONSOLE_CASES.update(
     {
         "console:event_lottery": Case(_college_event),
+        "console:event_lottery_draw_record": Case(_college_draw),
         "console:event_lottery_prize_add": Case(
             _college_event, method="post", data=lambda world: {"name": "一等奖", "quantity": "1"}
         ),

@@ -528,3 +528,26 @@ def test_simultaneous_draws_never_exceed_a_prize_nor_pick_anyone_twice(org_tree,
     )
     assert len({registration for _prize, registration in winners}) == 6
     assert all(lottery.lottery_verify(draw=draw) for draw in LotteryDraw.objects.all())
+
+
+def test_draw_record_is_enough_to_reproduce_the_draw(client, event, crowd, college_admin):
+    prize = _prize(event, college_admin, "一等奖", quantity=3)
+    draw = lottery.lottery_draw(actor=college_admin, prize=prize, count=3)
+    console_login(client, college_admin)
+    response = client.get(_url("event_lottery_draw_record", event, draw.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="lottery-draw-{draw.pk}.json"'
+    )
+    record = response.json()
+    # Re-checked from the record alone, the way an outsider would (no project code).
+    pool_text = ",".join(str(i) for i in record["pool"])
+    assert hashlib.sha256(pool_text.encode()).hexdigest() == record["pool_digest"]
+    ranked = sorted(
+        record["pool"], key=lambda i: hashlib.sha256(f"{record['seed']}:{i}".encode()).hexdigest()
+    )
+    assert ranked[: record["count"]] == record["winners"]
+    assert record["pool"] == sorted(r.pk for r in crowd)
+    assert (record["reproduced"], record["prize"]["name"], record["count"]) == (True, "一等奖", 3)
+    other = EventFactory(org=event.org)
+    assert client.get(_url("event_lottery_draw_record", other, draw.pk)).status_code == 404

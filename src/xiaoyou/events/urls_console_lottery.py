@@ -22,6 +22,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/lottery/draw", console_lottery.lottery_draw, name="event_lottery_draw"),
     path("<int:pk>/lottery/screen", console_lottery.lottery_screen, name="event_lottery_screen"),
     path(
+        "<int:pk>/lottery/draws/<int:draw_pk>.json",
+        console_lottery.draw_record,
+        name="event_lottery_draw_record",
+    ),
+    path(
         "<int:pk>/lottery/winners.xlsx",
         console_lottery.winners_export,
         name="event_lottery_export",

@@ -43,6 +43,12 @@ from xiaoyou.events.models import (
 )
 
 WON = "events.lottery_won"
+# The pick in words, published with every draw record (the module docstring has the details).
+ALGORITHM = (
+    "pool_digest = sha256(ascending registration ids joined by ',' as ASCII), hex; "
+    "rank each id by sha256('<seed>:<id>' as UTF-8), hex, ascending (ties by id); "
+    "the winners are the first <count> ids, in that order."
+)
 QUANTITY_LIMIT = 10_000
 MANAGE = "manage"
 

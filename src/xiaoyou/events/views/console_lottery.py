@@ -235,6 +235,33 @@ def lottery_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def draw_record(request: HttpRequest, pk: int, draw_pk: int) -> JsonResponse:
+    """One draw as published for re-verification: seed, the pool's ids, digest and winners in
+    order, with the algorithm in words (services.lottery's docstring)."""
+    event = managed_event(request, pk)
+    draw = get_object_or_404(selectors_lottery.draws_of(event).select_related("prize"), pk=draw_pk)
+    winners = list(draw.winners.all())
+    response = JsonResponse(
+        {
+            "event": {"id": event.pk, "title": event.title},
+            "prize": {"id": draw.prize_id, "name": draw.prize.name},
+            "draw": draw.pk,
+            "drawn_at": draw.drawn_at.isoformat(),
+            "count": draw.count,
+            "seed": draw.seed,
+            "pool": draw.pool,
+            "pool_digest": draw.pool_digest,
+            "winners": [winner.registration_id for winner in winners],
+            "algorithm": lottery.ALGORITHM,
+            "reproduced": lottery.lottery_verify(draw=draw),
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = f'attachment; filename="lottery-draw-{draw.pk}.json"'
+    return response
+
+
+@require_GET
 def winners_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The winners as an Excel sheet (full phone numbers, for handing out the prizes)."""
     event = managed_event(request, pk)
