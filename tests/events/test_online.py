@@ -542,3 +542,20 @@ def test_challenge_save(event, college_admin, verified_alumnus):
         online.challenge_save(actor=college_admin, event=event, challenge=made, goal="0")
     assert zero.value.code == errors.CHALLENGE_LIMITS_INVALID
     assert AuditEntry.objects.filter(action="events.challenge.create").count() == 1
+
+
+def test_cursor_is_exact_to_the_microsecond_and_garbage_is_ignored(
+    event, verified_alumnus, college_admin
+):
+    post = blessing(event, verified_alumnus)
+    online.wall_post_moderate(
+        actor=college_admin, event=event, post_ids=[post.pk], action="publish"
+    )
+    stamp = timezone.make_aware(dt.datetime(2026, 11, 26, 13, 0, 0, 123457), dt.UTC)
+    WallPost.objects.filter(pk=post.pk).update(published_at=stamp)
+    post.refresh_from_db()
+    cursor = selectors.wall_cursor(post)
+    assert cursor == f"1795698000123457.{post.pk}"
+    assert selectors.wall_published_since(event, cursor) == []
+    assert selectors.wall_published_since(event, "garbage") == [post]
+    assert selectors.wall_published_since(event, f"99999999999999999999999.{post.pk}") == [post]

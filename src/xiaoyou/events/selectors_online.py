@@ -24,6 +24,7 @@ from xiaoyou.events.models import (
 )
 
 CENT = Decimal("0.01")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The live screen: how many of the newest published posts it keeps in rotation.
 SCREEN_POOL_SIZE = 120
 
@@ -47,7 +48,9 @@ def wall_queue(event: Event, *, status: str | None = None) -> QuerySet[WallPost]
 def wall_cursor(post: WallPost) -> str:
     """A position in the wall's publication order, "<microseconds>.<id>"."""
     assert post.published_at is not None
-    stamp = int(post.published_at.timestamp() * 1_000_000)
+    # Integer arithmetic: a float timestamp can be a microsecond off, and the screen would then
+    # receive the last post again.
+    stamp = (post.published_at - EPOCH) // dt.timedelta(microseconds=1)
     return f"{stamp}.{post.pk}"
 
 
@@ -55,7 +58,10 @@ def _parse_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     stamp, _, post_id = (cursor or "").partition(".")
     if not stamp.isdigit() or not post_id.isdigit():
         return None
-    when = dt.datetime.fromtimestamp(int(stamp) / 1_000_000, tz=dt.UTC)
+    try:
+        when = EPOCH + dt.timedelta(microseconds=int(stamp))
+    except OverflowError:
+        return None
     return when, int(post_id)
 
 

@@ -60,7 +60,9 @@
     (data.live || []).forEach(function (id) { live[id] = true; });
     pool = pool.filter(function (post) { return live[post.id]; });
     fresh = fresh.filter(function (post) { return live[post.id]; });
-    var arrived = (data.posts || []).filter(function (post) { return live[post.id]; });
+    var known = {};
+    pool.forEach(function (post) { known[post.id] = true; });
+    var arrived = (data.posts || []).filter(function (post) { return live[post.id] && !known[post.id]; });
     var first = pool.length === 0 && fresh.length === 0;
     arrived.forEach(function (post) { pool.push(post); fresh.push(post); });
     if (data.cursor) cursor = data.cursor;
