@@ -33,6 +33,8 @@ def test_staff_draw_a_winner_on_the_venue_screen(
     page.wait_for_selector("[data-prize-table] [data-prize]")
     assert page.inner_text("[data-lottery-checked-in]") == "3"
 
+    second = lottery.prize_create(actor=college_admin, event=event, name="二等奖", quantity=2)
+
     page.goto(f"/console/events/{event.pk}/lottery/screen")
     assert page.locator(".console-sidebar").count() == 0
     assert page.inner_text("[data-prize-name]") == "一等奖"
@@ -46,15 +48,31 @@ def test_staff_draw_a_winner_on_the_venue_screen(
         winner.registration.name
     )
     assert winner.registration.name in names
+    # The first prize is used up: its winner stays on stage, the choice moves to the next prize.
+    assert page.inner_text("[data-prize-name]") == "一等奖"
+    assert page.input_value("[data-prize]") == str(second.pk)
     screenshot(page, "event-lottery-screen")
-    # The prize is used up: the button stays disabled.
-    assert page.locator("[data-draw]").is_disabled()
+
+    first_draw = page.get_attribute("[data-lottery]", "data-drawn")
+    page.fill("[data-count]", "2")
+    page.click("[data-draw]")
+    page.wait_for_function(
+        "previous => document.querySelector('[data-lottery]').dataset.drawn !== previous"
+        " && document.querySelector('[data-lottery]').dataset.state === 'revealed'",
+        arg=first_draw,
+        timeout=15_000,
+    )
+    page.wait_for_function("document.querySelectorAll('[data-winners] [data-winner]').length === 2")
+    shown = page.locator("[data-winners] .lottery-winner-name").all_inner_texts()
+    assert sorted(shown) == sorted(set(names) - {winner.registration.name})  # nobody twice
+    assert page.inner_text("[data-prize-name]") == "二等奖"
+    assert page.locator("[data-draw]").is_disabled()  # every prize drawn
 
     page.goto(f"/console/events/{event.pk}/lottery/")
     row = page.locator(f'[data-winner-table] [data-winner="{winner.registration_id}"]')
     assert row.locator("[data-winner-name]").inner_text() == winner.registration.name
-    assert page.locator('[data-draw-table] [data-verified="yes"]').count() == 1
-    assert lottery.lottery_verify(draw=LotteryDraw.objects.get())
+    assert page.locator('[data-draw-table] [data-verified="yes"]').count() == 2
+    assert all(lottery.lottery_verify(draw=draw) for draw in LotteryDraw.objects.all())
     screenshot(page, "event-lottery-console", full_page=True)
 
 

@@ -26,11 +26,13 @@
     return null;
   }
 
-  function syncPrize() {
+  // showName: put the selected prize's name on stage (not right after a draw, whose prize
+  // stays on stage with its winners while the selection moves on to a prize still open).
+  function syncPrize(showName) {
     if (!select) return;
     var prize = prizeById(select.value);
     if (!prize) return;
-    if (prizeName) prizeName.textContent = prize.name;
+    if (showName && prizeName) prizeName.textContent = prize.name;
     if (countInput) {
       countInput.max = Math.max(prize.left, 1);
       if (Number(countInput.value) > prize.left) countInput.value = Math.max(prize.left, 1);
@@ -129,6 +131,7 @@
     button.disabled = true;
     winnersList.textContent = "";
     message.textContent = text.drawing || "";
+    if (prizeName) prizeName.textContent = prize.name;
     var timer = roll();
     Promise.all([post(prize.id, count), wait(ROLL_MS)]).then(function (results) {
       var data = results[0];
@@ -144,17 +147,17 @@
       setState("error");
     }).then(function () {
       firstOpenPrize();
-      syncPrize();
+      syncPrize(false);
     });
   }
 
   if (form) form.addEventListener("submit", draw);
-  if (select) select.addEventListener("change", function () { syncPrize(); });
+  if (select) select.addEventListener("change", function () { syncPrize(true); });
   var full = root.querySelector("[data-fullscreen]");
   if (full) full.addEventListener("click", function () {
     if (document.fullscreenElement) { document.exitFullscreen(); return; }
     if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
   });
   firstOpenPrize();
-  syncPrize();
+  syncPrize(true);
 })();
