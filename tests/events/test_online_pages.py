@@ -375,6 +375,48 @@ def test_hall_wall_query_count_is_fixed(client, event, django_assert_max_num_que
     assert len(response.context["page"].object_list) == 27
 
 
+def test_hall_wall_refuses_a_file_that_is_not_an_image(client, event, verified_alumnus):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(verified_alumnus)
+    fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post(
+        reverse("hall:event_wall", args=[event.pk]),
+        {"kind": "photo", "signature": "李娜", "image": fake},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The photo cannot be used: The file is not an image, or it is damaged."
+    ]
+    assert WallPost.objects.count() == 0
+
+
+def test_live_feed_carries_photos(client, event, verified_alumnus, college_admin):
+    photo = online.wall_post_create(
+        actor=verified_alumnus,
+        event=event,
+        kind="photo",
+        signature="李娜",
+        text="老校门",
+        image=jpeg_with_gps(),
+    )
+    online.wall_post_moderate(
+        actor=college_admin, event=event, post_ids=[photo.pk], action="publish"
+    )
+    data = client.get(reverse("hall:event_wall_feed", args=[event.pk])).json()
+    assert data["posts"] == [
+        {
+            "id": photo.pk,
+            "kind": "photo",
+            "text": "老校门",
+            "signature": "李娜",
+            "image": photo.image.url,
+        }
+    ]
+    assert data["posts"][0]["image"].startswith("/media/events/wall/")
+
+
 def test_hall_wall_of_a_members_only_event_is_hidden_from_outsiders(
     client, org_tree, outsider, verified_alumnus
 ):

@@ -73,7 +73,9 @@ class WallPostForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
     )
-    image = forms.ImageField(
+    # A plain file field: the service checks the real content (core.images) after the rate
+    # limit, so a flood of uploads is never decoded.
+    image = forms.FileField(
         label=_("Photo"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
