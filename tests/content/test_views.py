@@ -286,3 +286,22 @@ def test_event_page_photo_section_and_event_album(client, org_tree, unverified_u
     assert page.content.count(b'class="event-photo-strip"') == 1
     assert b'data-action="event-photos-upload"' not in page.content
     assert AuditEntry.objects.filter(action__startswith="content.").count() == 0
+
+
+def test_hall_album_page_query_count_is_fixed(
+    client, org_tree, verified_alumnus, django_assert_max_num_queries
+):
+    album = AlbumFactory(org=org_tree.root)
+    PhotoFactory(album=album)
+    client.force_login(verified_alumnus)
+    url = reverse("hall:content_album", args=[album.pk])
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    PhotoFactory.create_batch(12, album=album)
+    PhotoFactory(album=album, uploader=verified_alumnus, status=PhotoStatus.PENDING)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 14
+    assert (
+    )
+    assert response.content.count(b'href="/content/photos/') == 14

@@ -17,9 +17,6 @@ register_messages(
         "content_zip_too_large": _("The zip archive is too large (the limit is %(limit)s)."),
         "content_zip_too_many": _("The zip archive holds too many files (the limit is %(limit)s)."),
         "content_zip_empty": _("The zip archive holds no images."),
-        "content_zip_refused": _(
-            "Nothing was imported: %(count)s file(s) in the archive were refused."
-        ),
         "content_album_has_event": _("An event's album is deleted with its event."),
     }
 )

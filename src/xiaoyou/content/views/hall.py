@@ -25,6 +25,8 @@ from xiaoyou.core.errors import ApplicationError
 
 ALBUMS_PER_PAGE = 20
 PHOTOS_PER_PAGE = 60
+# Per selection in the upload script, which sends batches of 10 files (40 MB) per request.
+SELECTION_MAX_FILES = 200
 
 
 def album_list(request: HttpRequest) -> HttpResponse:
@@ -53,7 +55,7 @@ def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "may_upload": selectors.may_upload(request.user, album),
             "is_manager": policy.can(request.user, "manage", album),
-            "max_files": photo_services.MAX_FILES_PER_UPLOAD,
+            "max_files": SELECTION_MAX_FILES,
             "max_bytes": images.PHOTO_MAX_BYTES,
         },
     )

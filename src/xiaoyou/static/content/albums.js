@@ -33,57 +33,104 @@
       result.textContent = "";
     });
 
+    // Batches of at most 10 files and 40 MB per request (the proxy takes 50 MB per request),
+    // sent one after the other; the bar shows the bytes of the whole selection.
+    function batches(files) {
+      var groups = [], current = [], size = 0;
+      Array.prototype.forEach.call(files, function (file) {
+        if (current.length && (current.length >= 10 || size + file.size > 40 * 1024 * 1024)) {
+          groups.push(current); current = []; size = 0;
+        }
+        current.push(file); size += file.size;
+      });
+      if (current.length) groups.push(current);
+      return groups;
+    }
+
+    function send(files, onProgress) {
+      return new Promise(function (resolve) {
+        var data = new FormData();
+        data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+        data.append("caption", form.querySelector("[name=caption]").value);
+        files.forEach(function (file) { data.append("photos", file, file.name); });
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+        xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) onProgress(e.loaded / e.total); });
+        xhr.addEventListener("load", function () {
+          var body = {};
+          try { body = JSON.parse(xhr.responseText); } catch (ignored) { body = {}; }
+          resolve(body);
+        });
+        xhr.addEventListener("error", function () { resolve({ failed: true }); });
+        xhr.send(data);
+      });
+    }
+
+    function report(totals) {
+      result.textContent = "";
+      var line = document.createElement("p");
+      line.className = "mb-0";
+      if (totals.error) line.textContent = totals.error;
+      else if (totals.failed && !totals.created) line.textContent = result.dataset.failedLabel;
+      else line.textContent = format(result.dataset.doneLabel, totals.created) + (totals.pending ? " " + result.dataset.pendingLabel : "");
+      result.appendChild(line);
+      if (totals.errors.length) {
+        var list = document.createElement("ul");
+        list.className = "upload-errors";
+        totals.errors.forEach(function (item) {
+          var entry = document.createElement("li");
+          entry.textContent = item.name + ": " + item.message;
+          list.appendChild(entry);
+        });
+        result.appendChild(list);
+      }
+      result.setAttribute("data-created", String(totals.created));
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var files = input.files;
       if (!files || !files.length) return;
       if (files.length > maxFiles) { result.textContent = result.dataset.tooManyLabel; return; }
-      var data = new FormData(form);
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      var groups = batches(files);
+      var total = 0;
+      Array.prototype.forEach.call(files, function (file) { total += file.size; });
+      var sent = 0;
+      var totals = { created: 0, pending: 0, errors: [], error: "", failed: false };
       progress.hidden = false;
       progress.querySelector(".progress").classList.remove("is-done", "is-failed");
       setProgress(progress, 0);
       submit.disabled = true;
-      xhr.upload.addEventListener("progress", function (e) {
-        if (e.lengthComputable) setProgress(progress, Math.min(99, Math.round((e.loaded / e.total) * 100)));
-      });
-      xhr.addEventListener("load", function () {
-        var body = {};
-        try { body = JSON.parse(xhr.responseText); } catch (ignored) { body = {}; }
-        var created = body.created || 0;
-        setProgress(progress, 100);
-        progress.querySelector(".progress").classList.add(created ? "is-done" : "is-failed");
-        result.textContent = "";
-        var line = document.createElement("p");
-        line.className = "mb-0";
-        line.textContent = body.error ? body.error : format(result.dataset.doneLabel, created) + (body.pending ? " " + result.dataset.pendingLabel : "");
-        result.appendChild(line);
-        if (body.errors && body.errors.length) {
-          var list = document.createElement("ul");
-          list.className = "upload-errors";
-          body.errors.forEach(function (item) {
-            var entry = document.createElement("li");
-            entry.textContent = item.name + ": " + item.message;
-            list.appendChild(entry);
+      input.disabled = true;
+      var chain = Promise.resolve();
+      groups.forEach(function (group) {
+        var groupSize = group.reduce(function (sum, file) { return sum + file.size; }, 0);
+        chain = chain.then(function () {
+          return send(group, function (fraction) {
+            setProgress(progress, Math.min(99, Math.round(((sent + fraction * groupSize) / (total || 1)) * 100)));
+          }).then(function (body) {
+            sent += groupSize;
+            totals.created += body.created || 0;
+            totals.pending += body.pending || 0;
+            totals.errors = totals.errors.concat(body.errors || []);
+            if (body.error) totals.error = body.error;
+            if (body.failed) totals.failed = true;
           });
-          result.appendChild(list);
-        }
-        result.setAttribute("data-created", String(created));
-        if (created && !(body.errors && body.errors.length)) {
+        });
+      });
+      chain.then(function () {
+        setProgress(progress, 100);
+        progress.querySelector(".progress").classList.add(totals.created ? "is-done" : "is-failed");
+        report(totals);
+        input.disabled = false;
+        if (totals.created && !totals.errors.length && !totals.failed) {
           setTimeout(function () { window.location.reload(); }, 800);
         } else {
           submit.disabled = false;
         }
       });
-      xhr.addEventListener("error", function () {
-        progress.querySelector(".progress").classList.add("is-failed");
-        result.textContent = result.dataset.failedLabel;
-        submit.disabled = false;
-      });
-      xhr.send(data);
     });
   }
 
