@@ -15,14 +15,16 @@ from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.organizations.org_support import console_login
 from xiaoyou.community.models.common import ModerationStatus
+from xiaoyou.core import reviews
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.core.models import AuditEntry, Notification
+from xiaoyou.core.models import AuditEntry, Notification, ReviewItem, ReviewStatus
 from xiaoyou.events import errors_engagement as errors
 from xiaoyou.events.models import DiscussionMode, EventComment, EventStatus, Visibility
 from xiaoyou.events.selectors_engagement import discussion_thread
 from xiaoyou.events.services.discussion import (
     COMMENT_MAX_LENGTH,
     REPLY_KIND,
+    REVIEW_KIND,
     comment_delete,
     comment_moderate,
     comment_post,
@@ -270,6 +272,58 @@ def test_authors_delete_their_own_comments_only(event, verified_alumnus, outside
     comment.refresh_from_db()
     assert comment.status == ModerationStatus.DELETED
     assert list(discussion_thread(event, verified_alumnus)) == []
+
+
+def test_pending_comments_wait_in_the_review_queue(moderated, verified_alumnus, college_admin):
+    comment = comment_post(actor=verified_alumnus, event=moderated, body="请审核我")
+    item = ReviewItem.objects.get()
+    assert (item.kind, item.org_id, item.submitter_id, item.object_id, item.status) == (
+        REVIEW_KIND,
+        moderated.org_id,
+        verified_alumnus.pk,
+        str(comment.pk),
+        ReviewStatus.PENDING,
+    )
+    assert item.summary == "羽毛球赛: 请审核我"
+    assert reviews.pending_count_for(college_admin) == 1
+    # Managers' comments and open discussions need no review.
+    comment_post(actor=college_admin, event=moderated, body="官方")
+    assert ReviewItem.objects.count() == 1
+
+
+def test_deciding_in_the_to_do_list_publishes_or_hides(
+    moderated, verified_alumnus, outsider, college_admin
+):
+    question = comment_post(actor=college_admin, event=moderated, body="有问题吗")
+    reply = comment_post(actor=verified_alumnus, event=moderated, body="有一个", parent=question)
+    spam = comment_post(actor=outsider, event=moderated, body="广告")
+    items = {item.object_id: item for item in ReviewItem.objects.all()}
+    reviews.review_decide(item=items[str(reply.pk)], actor=college_admin, approved=True)
+    reviews.review_decide(
+        item=items[str(spam.pk)], actor=college_admin, approved=False, reason="广告"
+    )
+    reply.refresh_from_db()
+    spam.refresh_from_db()
+    assert (reply.status, reply.moderated_by_id) == (ModerationStatus.PUBLISHED, college_admin.pk)
+    assert spam.status == ModerationStatus.HIDDEN
+    # The answered manager is told about the reply; nobody gets "review decided".
+    assert list(Notification.objects.values_list("user_id", "kind")) == [
+        (college_admin.pk, REPLY_KIND)
+    ]
+
+
+def test_moderating_on_the_discussion_page_decides_the_review_item(
+    moderated, verified_alumnus, outsider, college_admin
+):
+    first = comment_post(actor=verified_alumnus, event=moderated, body="第一条")
+    second = comment_post(actor=outsider, event=moderated, body="第二条")
+    comment_moderate(actor=college_admin, comment=first, action="publish")
+    comment_moderate(actor=college_admin, comment=second, action="delete")
+    decided = dict(ReviewItem.objects.values_list("object_id", "status"))
+    assert decided == {str(first.pk): "approved", str(second.pk): "rejected"}
+    second.refresh_from_db()
+    assert second.status == ModerationStatus.DELETED
+    assert reviews.pending_count_for(college_admin) == 0
 
 
 # --- Hall ---------------------------------------------------------------------------------------

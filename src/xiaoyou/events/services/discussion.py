@@ -6,6 +6,10 @@ refuses it. Managers of the event (admins of its organization and above) always 
 once, and speak for the organization: their comments and replies are official (官方回复).
 Replying to a reply attaches to the comment it answers, so threads stay one level deep; the
 author of the answered comment is told in-app once the reply is published.
+
+A pending comment is also an item of the review queue (kind "events.comment"), so it shows in
+the console's to-do list: deciding it there publishes (approve) or hides (reject) the comment,
+and moderating it on the event's discussion page decides the item, so the two never disagree.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.community.models.common import ModerationStatus
-from xiaoyou.core import audit, notifications, policy, ratelimit
+from xiaoyou.core import audit, notifications, policy, ratelimit, reviews
 from xiaoyou.core.errors import ApplicationError
+from xiaoyou.core.models import ReviewItem, ReviewStatus
 from xiaoyou.events import errors_engagement as errors
 from xiaoyou.events.models import DiscussionMode, Event, EventComment, EventStatus
 
 REPLY_KIND = "events.comment_reply"
+REVIEW_KIND = "events.comment"
 COMMENT_MAX_LENGTH = 1000
 # Anti-spam per person (managers are not limited): (hits, window in seconds).
 RATES = ((5, 60), (30, 3600), (100, 86_400))
@@ -106,6 +112,14 @@ def comment_post(
         )
     if comment.status == ModerationStatus.PUBLISHED:
         _notify_parent_author(comment)
+    else:
+        reviews.review_submit(
+            obj=comment,
+            submitter=actor,
+            org=event.org,
+            kind=REVIEW_KIND,
+            summary=f"{event.title}: {text[:200]}",
+        )
     return comment
 
 
@@ -140,13 +154,33 @@ def _lock(comment: EventComment) -> EventComment:
     )
 
 
+def _set_status(comment: EventComment, status: str, actor: Any) -> str:
+    """Moves the comment to `status`; returns the status before. Publishing a pending reply
+    tells the answered comment's author (once: showing a hidden one again does not)."""
+    before = comment.status
+    if before == status:
+        return before
+    comment.status = status
+    comment.moderated_by = actor
+    comment.save(update_fields=["status", "moderated_by", "updated_at"])
+    if before == ModerationStatus.PENDING and status == ModerationStatus.PUBLISHED:
+        _notify_parent_author(comment)
+    return before
+
+
+def _pending_review(comment: EventComment) -> ReviewItem | None:
+    return ReviewItem.objects.filter(
+        kind=REVIEW_KIND, object_id=str(comment.pk), status=ReviewStatus.PENDING
+    ).first()
+
+
 @transaction.atomic
 def comment_moderate(*, actor: Any, comment: EventComment, action: str) -> EventComment:
     """Publishes, hides or deletes (soft) a comment; managers of its event only, audited.
 
-    Publishing a pending reply tells the answered comment's author (once: showing a hidden
-    comment again does not notify twice). Hiding or deleting a comment hides its replies too,
-    since the thread only shows replies of published comments.
+    A comment waiting in the review queue is decided there too (publish approves, hide and
+    delete reject). Hiding or deleting a comment hides its replies too, since the thread only
+    shows replies of published comments.
     """
     if action not in MODERATION_ACTIONS:
         raise ApplicationError(errors.MODERATION_ACTION_UNKNOWN)
@@ -160,9 +194,14 @@ def comment_moderate(*, actor: Any, comment: EventComment, action: str) -> Event
     }[action]
     if before == after:
         return comment
-    comment.status = after
-    comment.moderated_by = actor
-    comment.save(update_fields=["status", "moderated_by", "updated_at"])
+    item = _pending_review(comment)
+    if item is not None:
+        approved = action == "publish"
+        reason = "" if approved else str(_("Taken down on the event's discussion page."))
+        # The queue's callbacks publish or hide the comment (and notify as usual).
+        reviews.review_decide(item=item, actor=actor, approved=approved, reason=reason)
+        comment = _lock(comment)
+    _set_status(comment, after, actor)
     audit.record(
         actor=actor,
         action=f"events.comment.{action}",
@@ -170,8 +209,6 @@ def comment_moderate(*, actor: Any, comment: EventComment, action: str) -> Event
         org=comment.event.org,
         changes={"status": [before, after]},
     )
-    if before == ModerationStatus.PENDING and after == ModerationStatus.PUBLISHED:
-        _notify_parent_author(comment)
     return comment
 
 
@@ -186,9 +223,40 @@ def comment_delete(*, actor: Any, comment: EventComment) -> EventComment:
     return comment
 
 
+def _approve(comment: EventComment, *, item: Any, actor: Any, reason: str) -> None:
+    _set_status(_lock(comment), ModerationStatus.PUBLISHED, actor)
+
+
+def _reject(comment: EventComment, *, item: Any, actor: Any, reason: str) -> None:
+    comment = _lock(comment)
+    if comment.status in (ModerationStatus.PENDING, ModerationStatus.PUBLISHED):
+        _set_status(comment, ModerationStatus.HIDDEN, actor)
+
+
+def _details(comment: EventComment) -> list[tuple[Any, Any]]:
+    return [
+        (_("Event"), comment.event.title),
+        (_("Author"), str(comment.author)),
+        (_("In reply to"), comment.parent.body[:200] if comment.parent else "—"),
+        (_("Comment"), comment.body),
+        (_("Status"), comment.get_status_display()),
+    ]
+
+
 def register() -> None:
     from xiaoyou.core.models import Channel
 
+    reviews.register(
+        REVIEW_KIND,
+        model=EventComment,
+        label=_("Event comments"),
+        on_approve=_approve,
+        on_reject=_reject,
+        details=_details,
+        # A published comment shows itself; a hidden one needs no message either.
+        notify_submitter=False,
+        order=75,
+    )
     notifications.register_kind(
         REPLY_KIND,
         _("Replies to my event comments"),
