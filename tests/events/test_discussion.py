@@ -326,6 +326,26 @@ def test_moderating_on_the_discussion_page_decides_the_review_item(
     assert reviews.pending_count_for(college_admin) == 0
 
 
+def test_the_to_do_list_shows_pending_comments(client, moderated, verified_alumnus, college_admin):
+    comment_post(actor=verified_alumnus, event=moderated, body="待办里能看到我")
+    console_login(client, college_admin)
+    response = client.get("/console/todos/")
+    assert response.status_code == 200
+    assert "羽毛球赛: 待办里能看到我" in response.content.decode()
+
+
+def test_hall_thread_pages(client, event, verified_alumnus):
+    for index in range(21):
+        comment_post(actor=UserFactory(), event=event, body=f"第{index}楼")
+    first = client.get(reverse("hall:event", args=[event.pk])).content.decode()
+    assert first.count("data-comment=") == 20
+    assert "第20楼" in first and "第0楼" not in first  # newest first
+    assert 'href="?comments=2#discussion" data-action="older-comments"' in first
+    second = client.get(reverse("hall:event", args=[event.pk]), {"comments": "2"})
+    assert second.content.decode().count("data-comment=") == 1
+    assert "第0楼" in second.content.decode()
+
+
 # --- Hall ---------------------------------------------------------------------------------------
 
 
