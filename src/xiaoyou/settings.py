@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "xiaoyou.privacy",
     "xiaoyou.payments",
     "xiaoyou.events",
+    "xiaoyou.donations",
     "xiaoyou.content",
     "xiaoyou.console",
     "xiaoyou.hall",

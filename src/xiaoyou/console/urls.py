@@ -37,6 +37,7 @@ urlpatterns = [
     path("payments/", include("xiaoyou.payments.urls_console")),
     path("events/checkin/", include("xiaoyou.events.urls_checkin")),  # 签到, badges, seats
     path("events/", include("xiaoyou.events.urls_console")),
+    path("donations/", include("xiaoyou.donations.urls_console")),  # 捐赠
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
 ]
 

@@ -76,6 +76,12 @@ def _describe(registration: Registration) -> str:
     return f"{registration.event.title} · {registration.name}"
 
 
+def _next_url(registration: Registration) -> str:
+    from django.urls import reverse
+
+    return reverse("hall:event_registration", args=[registration.pk])
+
+
 def register() -> None:
     from xiaoyou.payments.payables import register_payable
 
@@ -84,4 +90,5 @@ def register() -> None:
         on_paid=registration_paid,
         on_refunded=registration_refunded,
         describe=_describe,
+        next_url=_next_url,
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("language", hall.set_language, name="set_language"),
     path("events/", include("xiaoyou.events.urls_hall")),  # 活动 (hall:events)
     path("tickets/", include("xiaoyou.events.urls_tickets")),  # 电子票, self check-in
+    path("give/", include("xiaoyou.donations.urls_hall")),  # 捐赠 (hall:donation_projects)
     path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),

@@ -32,6 +32,8 @@ class Payable:
     on_paid: Callback
     on_refunded: Callback
     describe: Callable[[Any], str] | None = None
+    # Where the payer goes on from the payment's result page (the gift's thank-you page...).
+    next_url: Callable[[Any], str] | None = None
 
 
 _payables: dict[str, Payable] = {}
@@ -43,12 +45,14 @@ def register_payable(
     on_paid: Callback,
     on_refunded: Callback,
     describe: Callable[[Any], str] | None = None,
+    next_url: Callable[[Any], str] | None = None,
 ) -> Payable:
     """Declares that orders may be created for objects of `model` (see the module docstring).
 
-    `describe(obj)` gives the text shown for the object in the console (default: str(obj)).
+    `describe(obj)` gives the text shown for the object in the console (default: str(obj));
+    `next_url(obj)` the page the payer continues to from the payment's result page.
     """
-    entry = Payable(model, on_paid, on_refunded, describe)
+    entry = Payable(model, on_paid, on_refunded, describe, next_url)
     _payables[model._meta.label_lower] = entry
     return entry
 
@@ -72,6 +76,16 @@ def describe(obj: Any) -> str:
     if entry is not None and entry.describe is not None:
         return entry.describe(obj)
     return str(obj)
+
+
+def next_url_for(order: Any) -> str:
+    """The payable's page to continue to after paying `order` ("" when it has none)."""
+    model = order.payable_type.model_class()
+    entry = _payables.get(model._meta.label_lower) if model is not None else None
+    if entry is None or entry.next_url is None:
+        return ""
+    obj = model._default_manager.filter(pk=order.payable_id).first()  # type: ignore[union-attr]
+    return entry.next_url(obj) if obj is not None else ""
 
 
 def callback_after_commit(order_id: int, event: str) -> None:

@@ -173,10 +173,17 @@ def pay_result(request: HttpRequest, out_trade_no: str) -> HttpResponse:
         OrderStatus.PARTIALLY_REFUNDED,
         OrderStatus.REFUNDED,
     )
+    from xiaoyou.payments.payables import next_url_for
+
     return render(
         request,
         "payments/hall/result.html",
-        {"order": order, "paid": paid, "is_open": order.status in OPEN_STATUSES},
+        {
+            "order": order,
+            "paid": paid,
+            "is_open": order.status in OPEN_STATUSES,
+            "next_url": next_url_for(order) if paid else "",
+        },
     )
 
 

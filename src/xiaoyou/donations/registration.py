@@ -1,0 +1,82 @@
+"""What the donations app registers at start-up: policy rules, the payable, notification kinds,
+schedules and the shells' entries."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register_all() -> None:
+    from xiaoyou.donations import errors, policy, tasks  # noqa: F401 - errors: messages
+    from xiaoyou.donations.links import gift_url
+    from xiaoyou.donations.models import Donation
+    from xiaoyou.donations.services import gratitude, pledges
+    from xiaoyou.donations.services.giving import describe, donation_paid, donation_refunded
+    from xiaoyou.payments.payables import register_payable
+
+    policy.register()
+    register_payable(
+        Donation,
+        on_paid=donation_paid,
+        on_refunded=donation_refunded,
+        describe=describe,
+        next_url=gift_url,
+    )
+    gratitude.register_notification_kinds()
+    pledges.register_notification_kinds()
+    tasks.register()
+    _ui()
+
+
+def _ui() -> None:
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import (
+        NavEntry,
+        QuickEntry,
+        Section,
+        console_nav,
+        hall_menu,
+        personal_center_entries,
+    )
+    from xiaoyou.donations.views import hall_projects
+
+    section = _("Donations")
+    console_nav.add(
+        NavEntry(
+            key="donation_projects",
+            label=_("Donation projects"),
+            url_name="console:donation_projects",
+            icon="heart",
+            section=section,
+            order=500,
+            permission=is_console_user,
+        )
+    )
+    console_nav.add(
+        NavEntry(
+            key="donations",
+            label=_("Donation records"),
+            url_name="console:donations",
+            icon="list",
+            section=section,
+            order=501,
+            permission=is_console_user,
+        )
+    )
+    hall_menu.add(
+        QuickEntry(
+            key="donations",
+            label=_("Give"),
+            url_name="hall:donation_projects",
+            icon="heart",
+            order=40,
+        )
+    )
+    personal_center_entries.add(
+        Section(
+            key="donations_mine",
+            label=_("My donations"),
+            render=hall_projects.my_donations_entry,
+            order=40,
+        )
+    )

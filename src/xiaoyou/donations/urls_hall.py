@@ -1,0 +1,26 @@
+"""Hall pages of donations, included under /give/ ("hall" namespace)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from xiaoyou.donations.views import hall_projects
+
+urlpatterns = [
+    path("", hall_projects.project_list, name="donation_projects"),
+    path("mine/", hall_projects.my_donations_page, name="my_donations"),
+    path("<int:pk>/", hall_projects.project_detail, name="donation_project"),
+    path("<int:pk>/give", hall_projects.give, name="donation_give"),
+    path("<int:pk>/transparency", hall_projects.project_transparency, name="donation_transparency"),
+    path("gifts/<int:pk>/", hall_projects.gift_done, name="donation_done"),
+    path(
+        "gifts/<int:pk>/certificate.pdf",
+        hall_projects.certificate_download,
+        name="donation_certificate",
+    ),
+    path(
+        "certificates/<str:number>/",
+        hall_projects.certificate_verify,
+        name="donation_certificate_verify",
+    ),
+]
