@@ -302,6 +302,4 @@ def test_hall_album_page_query_count_is_fixed(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 14
-    assert (
-    )
     assert response.content.count(b'href="/content/photos/') == 14
