@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "xiaoyou.payments",
     "xiaoyou.events",
     "xiaoyou.donations",
+    "xiaoyou.polls",
     "xiaoyou.content",
     "xiaoyou.console",
     "xiaoyou.hall",

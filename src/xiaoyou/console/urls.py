@@ -38,6 +38,7 @@ urlpatterns = [
     path("events/checkin/", include("xiaoyou.events.urls_checkin")),  # 签到, badges, seats
     path("events/", include("xiaoyou.events.urls_console")),
     path("donations/", include("xiaoyou.donations.urls_console")),  # 捐赠
+    path("polls/", include("xiaoyou.polls.urls_console")),  # 投票
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
 ]
 

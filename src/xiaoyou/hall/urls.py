@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("xiaoyou.events.urls_hall")),  # 活动 (hall:events)
     path("tickets/", include("xiaoyou.events.urls_tickets")),  # 电子票, self check-in
     path("give/", include("xiaoyou.donations.urls_hall")),  # 捐赠 (hall:donation_projects)
+    path("polls/", include("xiaoyou.polls.urls_hall")),  # 投票 (hall:polls)
     path("alumni/", include("xiaoyou.directory.urls_hall")),  # 校友录 (hall:alumni)
     path("orgs/", include("xiaoyou.organizations.urls.hall_orgs")),
     path("invite/", include("xiaoyou.organizations.urls.hall_invitations")),
