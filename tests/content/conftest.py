@@ -4,6 +4,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()  # upload counters live in the cache; user ids repeat between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Stored photos go to a directory of their own per test (checked file by file below).
     settings.MEDIA_ROOT = str(tmp_path / "media")

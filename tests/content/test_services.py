@@ -299,3 +299,24 @@ def test_album_with_event_is_not_deleted_alone(org_tree, college_admin):
     with pytest.raises(ApplicationError) as caught:
         album_services.album_delete(actor=college_admin, album=album)
     assert caught.value.code == "content_album_has_event"
+
+
+def test_uploads_are_rate_limited_for_non_managers(
+    org_tree, verified_alumnus, college_admin, monkeypatch
+):
+    monkeypatch.setattr(photo_services, "UPLOAD_RATE", (1, 3600))
+    album = AlbumFactory(org=org_tree.college, upload_permission=UploadPermission.VIEWERS)
+    photo_services.photo_upload(
+        actor=verified_alumnus, album=album, files=[upload("a.jpg", jpeg_bytes())]
+    )
+    with pytest.raises(ApplicationError) as caught:
+        photo_services.photo_upload(
+            actor=verified_alumnus, album=album, files=[upload("b.png", png_bytes())]
+        )
+    assert (caught.value.code, caught.value.status) == ("rate_limited", 429)
+    for index in range(2):  # the album's managers are not limited
+        photo_services.photo_upload(
+            actor=college_admin,
+            album=album,
+            files=[upload(f"{index}.jpg", jpeg_bytes(color=(index, 0, 0)))],
+        )

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from xiaoyou.content import images
 from xiaoyou.content import policy as content_policy
 from xiaoyou.content.models import Album, Photo, PhotoStatus
-from xiaoyou.core import audit, policy, reviews
+from xiaoyou.core import audit, policy, ratelimit, reviews
 from xiaoyou.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ PHOTO_REVIEW_KIND = "content.photo"
 MAX_FILES_PER_UPLOAD = 50
 CAPTION_MAX_LENGTH = 200
 MODERATION_ACTIONS = ("publish", "hide")
+# Upload requests per person and hour, for those who do not manage the album (the upload script
+# sends up to 10 photos per request: 600 photos an hour is a generous day at an event).
+UPLOAD_RATE = (60, 3600)
 
 
 @dataclass
@@ -156,6 +159,10 @@ def photo_upload(
         raise ApplicationError("content_no_files")
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ApplicationError("content_too_many_files", limit=MAX_FILES_PER_UPLOAD)
+    if not content_policy.is_manager(actor, album):
+        limit, window = UPLOAD_RATE
+        if not ratelimit.hit(f"content:upload:{actor.pk}", limit=limit, window_seconds=window):
+            raise ApplicationError("rate_limited", status=429)
     caption = " ".join(str(caption or "").split())
     result = UploadResult()
     prepared_files: list[tuple[str, images.PreparedImage]] = []

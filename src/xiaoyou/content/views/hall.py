@@ -101,7 +101,7 @@ def album_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     except ApplicationError as error:
         if _wants_json(request):
-            return JsonResponse({"error": error.text()}, status=400)
+            return JsonResponse({"error": error.text()}, status=error.status)
         messages.error(request, error.text())
         return redirect("hall:content_album", pk=album.pk)
     pending = sum(1 for photo in result.created if photo.status == "pending")
