@@ -320,3 +320,34 @@ def test_uploads_are_rate_limited_for_non_managers(
             album=album,
             files=[upload(f"{index}.jpg", jpeg_bytes(color=(index, 0, 0)))],
         )
+
+
+def test_catch_up_makes_missing_thumbnails(org_tree, verified_alumnus, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiaoyou.core import schedules
+
+    monkeypatch.setattr(images, "INLINE_THUMBNAIL_BYTES", 10)
+    album = AlbumFactory(org=org_tree.root)
+    # No on-commit here (the test's transaction never commits): the message is "lost".
+    photo = photo_services.photo_upload(
+        actor=verified_alumnus, album=album, files=[upload("a.jpg", jpeg_bytes())]
+    ).created[0]
+    assert photo_services.photos_without_thumbnails_enqueue() == 0  # too recent
+    Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert photo_services.photos_without_thumbnails_enqueue() == 1  # eager: made at once
+    photo.refresh_from_db()
+    assert sorted(photo.thumbnails) == ["1920", "320", "960"]
+    assert photo_services.photos_without_thumbnails_enqueue() == 0
+    names = {entry.name for entry in schedules.all_schedules()}
+    assert "content.thumbnails-catch-up" in names
+
+
+def test_review_item_details_show_the_photo(org_tree, verified_alumnus):
+    album = AlbumFactory(org=org_tree.root, title="返校")
+    photo = PhotoFactory(album=album, uploader=verified_alumnus)
+    details = dict((str(label), value) for label, value in photo_services._details(photo))
+    assert f'src="/content/photos/{photo.pk}/320.jpg"' in details["Photo"]
+    assert (details["Album"], details["Uploaded by"], details["Size"]) == ("返校", "张伟", "64×32")

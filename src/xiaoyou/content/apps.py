@@ -15,6 +15,7 @@ class ContentConfig(AppConfig):
 
         policy.register()
         photos.register()
+        tasks.register()
         _register_console()
         _register_hall()
 

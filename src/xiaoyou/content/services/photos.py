@@ -12,6 +12,7 @@ album page).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,6 +120,21 @@ def photo_thumbnails_make(*, photo_id: int) -> bool:
     if not updated:  # another worker was first, or the photo is gone: drop our copies
         _files_delete(list(_names(thumbnails)))
     return bool(updated)
+
+
+def photos_without_thumbnails_enqueue(*, older_than_minutes: int = 10, limit: int = 500) -> int:
+    """Sends the thumbnail task again for live photos stored over `older_than_minutes` ago that
+    still have none; the task is idempotent, so a photo in progress is not done twice."""
+    cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    ids = list(
+        Photo.objects.filter(thumbnails={}, created_at__lt=cutoff)
+        .exclude(status=PhotoStatus.DELETED)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for photo_id in ids:
+        _enqueue_thumbnails(photo_id)
+    return len(ids)
 
 
 def _names(thumbnails: dict[str, dict[str, str]]) -> list[str]:
@@ -340,7 +357,16 @@ def _reject(photo: Photo, *, item: Any, actor: Any, reason: str) -> None:
 
 
 def _details(photo: Photo) -> list[tuple[Any, Any]]:
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    picture = format_html(
+        '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" width="240"></a>',
+        reverse("hall:content_photo_file", args=[photo.pk, "1920", "jpg"]),
+        reverse("hall:content_photo_file", args=[photo.pk, "320", "jpg"]),
+    )
     return [
+        (gettext_lazy("Photo"), picture),
         (gettext_lazy("Album"), photo.album.title),
         (gettext_lazy("Uploaded by"), str(photo.uploader) if photo.uploader else ""),
         (gettext_lazy("Size"), f"{photo.width}×{photo.height}"),
