@@ -24,7 +24,9 @@ def _in_org(request: HttpRequest) -> QuerySet[Donation]:
 
 
 def donation_list(request: HttpRequest) -> HttpResponse:
-    projects = list(in_current_org(projects_managed_by(request.user), request).only("title"))
+    projects = list(
+        in_current_org(projects_managed_by(request.user), request).values_list("pk", "title")
+    )
 
     def certificate_url(donation: Donation) -> str:
         return reverse("console:donation_certificate", args=[donation.pk])
@@ -71,7 +73,7 @@ def donation_list(request: HttpRequest) -> HttpResponse:
                 gettext_lazy("Project"),
                 kind="select",
                 lookup="project_id",
-                choices=[(str(project.pk), project.title) for project in projects],
+                choices=[(str(pk), title) for pk, title in projects],
             ),
             Filter("since", gettext_lazy("From"), kind="date", lookup="paid_at__date__gte"),
             Filter("until", gettext_lazy("To"), kind="date", lookup="paid_at__date__lte"),
