@@ -559,3 +559,36 @@ def test_cursor_is_exact_to_the_microsecond_and_garbage_is_ignored(
     assert selectors.wall_published_since(event, cursor) == []
     assert selectors.wall_published_since(event, "garbage") == [post]
     assert selectors.wall_published_since(event, f"99999999999999999999999.{post.pk}") == [post]
+
+
+def test_pending_posts_are_review_queue_items(event, verified_alumnus, college_admin):
+    from xiaoyou.core import reviews
+    from xiaoyou.core.models import ReviewItem, ReviewStatus
+
+    first = blessing(event, verified_alumnus, text="第一条")
+    second = blessing(event, verified_alumnus, text="第二条")
+    third = blessing(event, verified_alumnus, text="第三条")
+    items = {item.object_id: item for item in reviews.pending_for(college_admin)}
+    assert set(items) == {str(first.pk), str(second.pk), str(third.pk)}
+    assert items[str(first.pk)].kind == online.WALL_REVIEW_KIND
+    assert items[str(first.pk)].summary == "建校七十周年校庆: 张伟 2008级计算机 — 第一条"
+
+    # Decided in the to-do list: the wall follows.
+    reviews.review_decide(item=items[str(first.pk)], actor=college_admin, approved=True)
+    reviews.review_decide(
+        item=items[str(second.pk)], actor=college_admin, approved=False, reason="重复"
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (S.PUBLISHED, S.REJECTED)
+    assert first.published_at is not None
+    assert [post.pk for post in selectors.wall_published(event)] == [first.pk]
+
+    # Moderated on the event's page: the queue item is decided too.
+    online.wall_post_moderate(
+        actor=college_admin, event=event, post_ids=[third.pk], action="publish"
+    )
+    assert reviews.pending_for(college_admin).count() == 0
+    item = ReviewItem.objects.get(object_id=str(third.pk), kind=online.WALL_REVIEW_KIND)
+    assert (item.status, item.decided_by) == (ReviewStatus.APPROVED, college_admin)
+    assert not Notification.objects.filter(user=verified_alumnus).exists()

@@ -517,3 +517,25 @@ def test_hall_challenge_report_and_leaderboard(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert len(page.context["leaderboard"]) == 13
+
+
+def test_console_to_do_lists_and_details_a_wall_post(
+    client, event, college_admin, verified_alumnus
+):
+    from xiaoyou.core.models import ReviewItem
+
+    post = online.wall_post_create(
+        actor=verified_alumnus,
+        event=event,
+        kind="blessing",
+        signature="张伟 2008级",
+        text="母校生日快乐",
+    )
+    item = ReviewItem.objects.get(kind=online.WALL_REVIEW_KIND, object_id=str(post.pk))
+    console_login(client, college_admin)
+    listing = client.get(reverse("console:reviews"))
+    assert listing.status_code == 200
+    assert "母校生日快乐" in listing.content.decode()
+    detail = client.get(reverse("console:review_detail", args=[item.pk]))
+    assert detail.status_code == 200
+    assert "张伟 2008级" in detail.content.decode()

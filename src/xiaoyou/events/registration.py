@@ -44,12 +44,13 @@ def _ui() -> None:  # evui: console nav, hall menu, home section, "My events"
 STEPS.append(_ui)
 
 
-def _online() -> None:  # online activities: policy rules, the "gift shipped" notification
+def _online() -> None:  # online activities: policy, "gift shipped" notice, wall review kind
     from xiaoyou.events import policy_online
     from xiaoyou.events.services import online
 
     policy_online.register()
     online.register_notification_kinds()
+    online.register_review_kind()
 
 
 STEPS.append(_online)

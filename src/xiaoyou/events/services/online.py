@@ -4,7 +4,9 @@ Rules enforced here:
 - Walls (祝福墙 / 照片纪念墙): people who may view the event post (rate-limited); every post
   waits for moderation; the event's managers publish, reject or hide posts, in bulk. Photos are
   checked by their real content, re-encoded upright and without metadata (EXIF GPS never
-  served) and stored under a random name.
+  served) and stored under a random name. A pending post is also an item of the review queue
+  (kind "events.wall_post", the console's to-do list): deciding it there publishes or rejects
+  it, and moderating it on the event's page decides the item, so the two never disagree.
 - Gifts (领取礼品): one live claim per person and offer; the stock is taken by the conditional
   UPDATE `claimed = claimed + 1 WHERE claimed < stock`, so concurrent claims never oversell;
   a cancelled claim gives its gift back; staff mark claims shipped with a tracking number and
@@ -31,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.community.models.common import ModerationStatus
-from xiaoyou.core import audit, notifications, policy, ratelimit
+from xiaoyou.core import audit, notifications, policy, ratelimit, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.events import errors
 from xiaoyou.events.models import (
@@ -60,6 +62,7 @@ MODERATION_ACTIONS = {
     "hide": ModerationStatus.HIDDEN,
 }
 GIFT_SHIPPED = "events.gift_shipped"
+WALL_REVIEW_KIND = "events.wall_post"
 GIFT_FIELDS = {"name", "description", "stock", "needs_address", "closes_at", "is_active"}
 CHALLENGE_FIELDS = {
     "name", "description", "unit", "goal", "max_per_report", "starts_at", "ends_at",
@@ -155,6 +158,13 @@ def wall_post_create(
             raise ApplicationError(errors.WALL_PHOTO_INVALID, reason="") from None
         post.image.save(photo.name or "photo.jpg", photo, save=False)
     post.save()
+    reviews.review_submit(
+        obj=post,
+        submitter=actor,
+        org=event.org,
+        kind=WALL_REVIEW_KIND,
+        summary=f"{event.title}: {post.signature} — {post.text[:200] or post.get_kind_display()}",
+    )
     return post
 
 
@@ -162,8 +172,10 @@ def wall_post_create(
 def wall_post_moderate(*, actor: Any, event: Event, post_ids: Iterable[int], action: str) -> int:
     """Publishes, rejects or hides posts of `event` (its managers), in bulk; audit-logged.
 
-    Returns how many posts changed. A post published again keeps its first publication time
-    only when it was never taken down; otherwise it comes back as new on the live screen."""
+    Returns how many posts changed. A post published again (after being hidden) comes back as
+    new on the live screen. Posts waiting in the review queue are decided there too (publish
+    approves, reject and hide reject), so the console's to-do list empties as the wall is
+    moderated."""
     status = MODERATION_ACTIONS.get(action)
     if status is None:
         raise ApplicationError(errors.WALL_ACTION_INVALID)
@@ -173,6 +185,17 @@ def wall_post_moderate(*, actor: Any, event: Event, post_ids: Iterable[int], act
     changed = sorted(posts.values_list("pk", flat=True))
     if not changed:
         return 0
+    from xiaoyou.core.models import ReviewItem, ReviewStatus
+
+    items = ReviewItem.objects.filter(
+        kind=WALL_REVIEW_KIND,
+        object_id__in=[str(pk) for pk in changed],
+        status=ReviewStatus.PENDING,
+    )
+    approved = action == "publish"
+    reason = "" if approved else str(_("Taken off the wall by the organizer."))
+    for item in items:
+        reviews.review_decide(item=item, actor=actor, approved=approved, reason=reason)
     now = timezone.now()
     fields: dict[str, Any] = {"status": status, "moderated_by": actor, "updated_at": now}
     if status == ModerationStatus.PUBLISHED:
@@ -474,6 +497,49 @@ def challenge_report_void(*, actor: Any, report: ChallengeReport) -> ChallengeRe
             changes={"is_void": [False, True], "amount": [str(report.amount), None]},
         )
     return report
+
+
+def _review_approve(post: WallPost, *, item: Any, actor: Any, reason: str) -> None:
+    WallPost.objects.filter(pk=post.pk).exclude(status=ModerationStatus.PUBLISHED).update(
+        status=ModerationStatus.PUBLISHED,
+        moderated_by=actor,
+        published_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _review_reject(post: WallPost, *, item: Any, actor: Any, reason: str) -> None:
+    now = timezone.now()
+    WallPost.objects.filter(pk=post.pk, status=ModerationStatus.PENDING).update(
+        status=ModerationStatus.REJECTED, moderated_by=actor, updated_at=now
+    )
+    WallPost.objects.filter(pk=post.pk, status=ModerationStatus.PUBLISHED).update(
+        status=ModerationStatus.HIDDEN, moderated_by=actor, updated_at=now
+    )
+
+
+def _review_details(post: WallPost) -> list[tuple[Any, Any]]:
+    return [
+        (_("Event"), post.event.title),
+        (_("Author"), str(post.author)),
+        (_("Signed as"), post.signature),
+        (_("Blessing or caption"), post.text or "—"),
+        (_("Photo"), post.image.url if post.image else "—"),
+    ]
+
+
+def register_review_kind() -> None:
+    reviews.register(
+        WALL_REVIEW_KIND,
+        model=WallPost,
+        label=_("Blessing and photo wall"),
+        on_approve=_review_approve,
+        on_reject=_review_reject,
+        details=_review_details,
+        # Blessings come by the thousand at an anniversary: no message per decision.
+        notify_submitter=False,
+        order=76,
+    )
 
 
 def register_notification_kinds() -> None:
