@@ -303,3 +303,30 @@ def test_hall_album_page_query_count_is_fixed(
         response = client.get(url)
     assert len(response.context["page"].object_list) == 14
     assert response.content.count(b'href="/content/photos/') == 14
+
+
+def test_console_sets_the_cover(client, org_tree, college_admin):
+    console_login(client, college_admin)
+    album = AlbumFactory(org=org_tree.college)
+    first, second = PhotoFactory(album=album), PhotoFactory(album=album)
+    hidden = PhotoFactory(album=album, status=PhotoStatus.HIDDEN)
+    bulk = reverse("console:content_album_bulk", args=[album.pk])
+    client.post(bulk, {"action": "cover", "photo": [second.pk]})
+    album.refresh_from_db()
+    assert album.cover_id == second.pk
+    for photos in ([first.pk, second.pk], [hidden.pk]):  # not one, or not published
+        client.post(bulk, {"action": "cover", "photo": photos})
+        album.refresh_from_db()
+        assert album.cover_id == second.pk
+    page = client.get(reverse("console:content_album", args=[album.pk]))
+    assert page.content.count(b"data-cover") == 1
+
+
+def test_event_page_for_a_signed_out_visitor(client, org_tree):
+    event = EventFactory(org=org_tree.college, visibility=Visibility.PUBLIC)
+    assert client.get(reverse("hall:event", args=[event.pk])).status_code == 200
+    album = AlbumFactory(org=org_tree.college, event=event)
+    PhotoFactory(album=album)
+    page = client.get(reverse("hall:event", args=[event.pk]))
+    assert page.content.count(b'class="event-photo-strip"') == 1
+    assert b'data-action="event-photos-upload"' not in page.content

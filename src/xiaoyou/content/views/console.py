@@ -217,6 +217,17 @@ def album_bulk(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpRes
     if not chosen:
         messages.error(request, _("Choose at least one photo."))
         return redirect(_album_url(album))
+    if action == "cover":
+        if len(chosen) != 1:
+            messages.error(request, _("Choose one published photo as the cover."))
+            return redirect(_album_url(album))
+        try:
+            album_services.album_update(actor=request.user, album=album, cover=chosen[0])
+        except ApplicationError:
+            messages.error(request, _("Choose one published photo as the cover."))
+        else:
+            messages.success(request, _("Cover changed."))
+        return redirect(_album_url(album))
     try:
         if action == "delete":
             count = photo_services.photo_delete(actor=request.user, photos=chosen)
