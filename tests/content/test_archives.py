@@ -43,7 +43,9 @@ def _media_files(settings) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
-def test_import_stores_every_image_and_skips_junk(org_tree, college_admin):
+def test_import_stores_every_image_and_skips_junk(
+    org_tree, college_admin, django_capture_on_commit_callbacks
+):
     album = AlbumFactory(org=org_tree.college)
     archive = _zip(
         [
@@ -53,13 +55,18 @@ def test_import_stores_every_image_and_skips_junk(org_tree, college_admin):
             ("trip/.DS_Store", b"junk"),
         ]
     )
-    report = archives.album_import_zip(actor=college_admin, album=album, file=archive)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = archives.album_import_zip(actor=college_admin, album=album, file=archive)
     assert report.ok and report.errors == [] and report.skipped == []
+    assert [photo.thumbnails for photo in report.created] == [{}, {}]
+    for callback in callbacks:
+        callback()  # the thumbnail tasks (eager)
     photos = list(Photo.objects.filter(album=album).order_by("caption"))
     assert [(p.caption, p.status, p.uploader_id) for p in photos] == [
         ("day1", "published", college_admin.pk),
         ("day2", "published", college_admin.pk),
     ]
+    assert [sorted(photo.thumbnails) for photo in photos] == [["1920", "320", "960"]] * 2
     with default_storage.open(photos[0].original.name) as handle:
         assert Image.open(io.BytesIO(handle.read())).getexif().get_ifd(GPS_IFD) == {}
     assert AuditEntry.objects.get(action="content.album.import").changes == {

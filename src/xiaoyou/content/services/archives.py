@@ -7,6 +7,10 @@ name like "../../etc/passwd" cannot land anywhere; such names are refused all th
 links, and archives beyond the limits (a zip bomb declares small sizes or expands hugely: both
 are caught, the declared size by the headers and the real one by reading at most the limit).
 
+Import runs in the request (each photo is checked and cleaned there, its thumbnails come from
+the background task), which suits archives of up to a few hundred phone photos; a background
+job for larger ones is the next step.
+
 Export streams the originals (already without metadata) as a stored (uncompressed: JPEGs do not
 shrink) zip, written as the response goes out: no temporary file, constant memory.
 """
@@ -148,6 +152,8 @@ def album_import_zip(*, actor: Any, album: Album, file: Any) -> ImportReport:
                         caption=caption,
                         status=PhotoStatus.PUBLISHED,
                         stored_names=stored,
+                        # Hundreds of photos in one request: their sizes come from the worker.
+                        inline_thumbnails=False,
                     )
                 )
             if report.errors:

@@ -74,9 +74,11 @@ def photo_store(
     caption: str,
     status: str,
     stored_names: list[str] | None = None,
+    inline_thumbnails: bool = True,
 ) -> Photo:
     """Stores one cleaned photo (inside the caller's transaction); `stored_names` collects the
-    files written, for the caller to remove if its transaction fails."""
+    files written, for the caller to remove if its transaction fails. Thumbnails are made here
+    for a small photo unless `inline_thumbnails` is off, else by the background task."""
     photo = Photo(
         album=album,
         uploader=uploader if getattr(uploader, "is_authenticated", False) else None,
@@ -91,7 +93,7 @@ def photo_store(
     photo.original.save(f"upload.{prepared.extension}", ContentFile(prepared.content), save=False)
     if stored_names is not None:
         stored_names.append(str(photo.original.name))
-    if len(prepared.content) <= images.INLINE_THUMBNAIL_BYTES:
+    if inline_thumbnails and len(prepared.content) <= images.INLINE_THUMBNAIL_BYTES:
         photo.thumbnails = _thumbnails_store(photo, prepared.content)
         if stored_names is not None:
             stored_names.extend(_names(photo.thumbnails))
