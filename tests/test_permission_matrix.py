@@ -999,6 +999,40 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Polls (issue 9 items 8-12) -----------------------------------------------------------------
+
+
+def _college_poll(world: World) -> dict[str, Any]:
+    from tests.polls.factories import poll_with_options
+
+    return {"pk": poll_with_options(world.tree.club).pk}
+
+
+def _college_poll_comment(world: World) -> dict[str, Any]:
+    from tests.polls.factories import PollCommentFactory, poll_with_options
+
+    poll = poll_with_options(world.tree.club)
+    return {"pk": poll.pk, "comment_pk": PollCommentFactory(poll=poll).pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:poll_edit": Case(_college_poll),
+        "console:poll_action": Case(
+            lambda world: {**_college_poll(world), "action": "pause"}, method="post"
+        ),
+        "console:poll_links": Case(_college_poll),
+        "console:poll_statistics": Case(_college_poll),
+        "console:poll_results_json": Case(_college_poll),
+        "console:poll_export": Case(_college_poll),
+        "console:poll_comments": Case(_college_poll),
+        "console:poll_comment_moderate": Case(
+            _college_poll_comment, method="post", data=lambda world: {"action": "hide"}
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

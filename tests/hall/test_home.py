@@ -107,6 +107,7 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
             "community_board",
             "community_help",
             "content_albums",
+            "polls",
         ]
         assert 'href="/orgs/" data-menu="org_directory"' in html
         with translation.override("en"):

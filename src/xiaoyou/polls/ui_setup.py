@@ -34,5 +34,5 @@ def register() -> None:
         )
     )
     hall_menu.add(
-        QuickEntry(key="polls", label=_("Polls"), url_name="hall:polls", icon="vote", order=60)
+        QuickEntry(key="polls", label=_("Polls"), url_name="hall:polls", icon="vote", order=75)
     )
