@@ -312,6 +312,16 @@ def test_deciding_in_the_to_do_list_publishes_or_hides(
     ]
 
 
+def test_approving_a_comment_its_author_deleted_keeps_it_deleted(
+    moderated, verified_alumnus, college_admin
+):
+    comment = comment_post(actor=verified_alumnus, event=moderated, body="我撤回了")
+    comment_delete(actor=verified_alumnus, comment=comment)
+    reviews.review_decide(item=ReviewItem.objects.get(), actor=college_admin, approved=True)
+    comment.refresh_from_db()
+    assert comment.status == ModerationStatus.DELETED
+
+
 def test_moderating_on_the_discussion_page_decides_the_review_item(
     moderated, verified_alumnus, outsider, college_admin
 ):

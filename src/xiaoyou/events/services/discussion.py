@@ -224,7 +224,10 @@ def comment_delete(*, actor: Any, comment: EventComment) -> EventComment:
 
 
 def _approve(comment: EventComment, *, item: Any, actor: Any, reason: str) -> None:
-    _set_status(_lock(comment), ModerationStatus.PUBLISHED, actor)
+    comment = _lock(comment)
+    # Deleted by its author meanwhile (the queue has no withdrawal): stays deleted.
+    if comment.status == ModerationStatus.PENDING:
+        _set_status(comment, ModerationStatus.PUBLISHED, actor)
 
 
 def _reject(comment: EventComment, *, item: Any, actor: Any, reason: str) -> None:
