@@ -130,3 +130,28 @@ def test_photos_pending_or_hidden_are_for_uploader_and_managers(
         "college_admin",
         "verified_alumnus",
     }
+
+
+def test_who_may_create_an_album_where(request, org_tree):
+    from xiaoyou.content.models import Album
+
+    def creators(org):
+        return {
+            n for n in PERSONAS if policy.can(request.getfixturevalue(n), "create", Album(org=org))
+        }
+
+    assert creators(org_tree.college) == {"platform_admin", "college_admin", "verified_alumnus"}
+    assert creators(org_tree.regional) == {"platform_admin", "regional_admin"}
+    assert creators(org_tree.club) == {"platform_admin", "college_admin"}
+
+
+def test_a_pending_album_is_for_its_creator_and_the_admins(request, org_tree, verified_alumnus):
+    from xiaoyou.content.models import AlbumStatus
+
+    album = AlbumFactory(
+        org=org_tree.college, created_by=verified_alumnus, status=AlbumStatus.PENDING
+    )
+    assert _who(request, album, "view") == {"platform_admin", "college_admin", "verified_alumnus"}
+    assert _who(request, album, "upload") == {"platform_admin", "college_admin", "verified_alumnus"}
+    photo = PhotoFactory(album=album)  # someone else's photo in my album
+    assert policy.can(verified_alumnus, "delete", photo)

@@ -351,3 +351,24 @@ def test_review_item_details_show_the_photo(org_tree, verified_alumnus):
     details = dict((str(label), value) for label, value in photo_services._details(photo))
     assert f'src="/content/photos/{photo.pk}/320.jpg"' in details["Photo"]
     assert (details["Album"], details["Uploaded by"], details["Size"]) == ("返校", "张伟", "64×32")
+
+
+def test_album_propose_by_an_admin_is_published_and_audited(
+    org_tree, college_admin, unverified_user
+):
+    album = album_services.album_propose(actor=college_admin, org=org_tree.college, title="年会")
+    assert album.status == "published"
+    assert AuditEntry.objects.filter(
+        action="content.album.create", object_id=str(album.pk)
+    ).exists()
+    assert not ReviewItem.objects.filter(kind="content.album").exists()
+    with pytest.raises(PermissionDenied):
+        album_services.album_propose(actor=unverified_user, org=org_tree.root, title="x")
+
+
+def test_album_review_rejection(org_tree, verified_alumnus, college_admin):
+    album = album_services.album_propose(actor=verified_alumnus, org=org_tree.college, title="班级")
+    item = ReviewItem.objects.get(kind="content.album", object_id=str(album.pk))
+    review_decide(item=item, actor=college_admin, approved=False, reason="重复")
+    album.refresh_from_db()
+    assert album.status == "rejected"

@@ -330,3 +330,55 @@ def test_event_page_for_a_signed_out_visitor(client, org_tree):
     page = client.get(reverse("hall:event", args=[event.pk]))
     assert page.content.count(b'class="event-photo-strip"') == 1
     assert b'data-action="event-photos-upload"' not in page.content
+
+
+def test_alumnus_creates_an_album_that_waits_for_approval(
+    client, org_tree, verified_alumnus, college_admin, outsider
+):
+    from xiaoyou.core.models import ReviewItem
+    from xiaoyou.core.reviews import review_decide
+
+    client.force_login(verified_alumnus)
+    form = client.get(reverse("hall:content_album_create"))
+    choices = [value for value, _label in form.context["form"].fields["org"].choices]
+    assert choices == [org_tree.root.pk, org_tree.college.pk]
+    response = client.post(
+        reverse("hall:content_album_create"),
+        {
+            "org": org_tree.college.pk,
+            "title": "计算机051班",
+            "view_permission": "public",
+            "upload_permission": "viewers",
+        },
+    )
+    album = Album.objects.get()
+    assert response["Location"] == reverse("hall:content_album", args=[album.pk])
+    assert (album.status, album.created_by, album.org) == (
+        "pending",
+        verified_alumnus,
+        org_tree.college,
+    )
+    detail = client.get(response["Location"])
+    assert b'data-album-status="pending"' in detail.content and detail.context["may_upload"] is True
+    mine = client.get(reverse("hall:content_my_albums"))
+    assert [a.pk for a in mine.context["page"].object_list] == [album.pk]
+    client.force_login(outsider)
+    assert client.get(response["Location"]).status_code == 404
+    assert list(client.get(reverse("hall:content_albums")).context["page"].object_list) == []
+
+    item = ReviewItem.objects.get(kind="content.album", object_id=str(album.pk))
+    review_decide(item=item, actor=college_admin, approved=True)
+    assert client.get(response["Location"]).status_code == 200
+    listed = client.get(reverse("hall:content_albums")).context["page"].object_list
+    assert [a.pk for a in listed] == [album.pk]
+
+
+def test_album_creation_is_for_verified_alumni(client, org_tree, unverified_user):
+    client.force_login(unverified_user)
+    response = client.get(reverse("hall:content_album_create"))
+    assert response.status_code == 403
+    response = client.post(
+        reverse("hall:content_album_create"), {"org": org_tree.root.pk, "title": "x"}
+    )
+    assert response.status_code == 403
+    assert not Album.objects.exists()

@@ -11,9 +11,10 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from xiaoyou.content import errors, policy, tasks  # noqa: F401 - errors, tasks register
-        from xiaoyou.content.services import photos
+        from xiaoyou.content.services import albums, photos
 
         policy.register()
+        albums.register()
         photos.register()
         tasks.register()
         _register_console()

@@ -8,6 +8,9 @@
 - Uploading follows the upload permission: managers only, verified alumni (who may view), or
   anyone who may view (signed in). An event album also lets the event's confirmed registrants
   upload, whatever its setting, since it is their event (活动掠影).
+- Albums alumni create (verified alumni, in an organization they belong to) wait for the
+  organization's approval; until then only their creator and the organization's admins see them.
+  The creator of an album uploads to it and may delete any photo in it.
 - A published photo is seen by whoever sees its album; a pending or hidden one by its uploader
   and the album's managers. An uploader may delete their own photos.
 """
@@ -32,6 +35,10 @@ def is_manager(user: Any, album: Any) -> bool:
     if user.is_superuser and user.is_active:
         return True
     return has_role(user, album.org, Role.ADMIN)
+
+
+def is_owner(user: Any, album: Any) -> bool:
+    return _is_authenticated(user) and album.created_by_id == user.pk
 
 
 def is_registrant(user: Any, album: Any) -> bool:
@@ -60,14 +67,16 @@ def is_verified_alumnus(user: Any) -> bool:
 
 
 def can_view_album(user: Any, album: Any) -> bool:
-    from xiaoyou.content.models import ViewPermission
+    from xiaoyou.content.models import AlbumStatus, ViewPermission
     from xiaoyou.events.policy import is_member
 
+    if album.status != AlbumStatus.PUBLISHED:
+        return is_owner(user, album) or is_manager(user, album)
     if album.view_permission == ViewPermission.PUBLIC:
         return True
     if not _is_authenticated(user):
         return False
-    if is_manager(user, album) or is_registrant(user, album):
+    if is_manager(user, album) or is_owner(user, album) or is_registrant(user, album):
         return True
     if album.view_permission == ViewPermission.VERIFIED:
         return is_verified_alumnus(user)
@@ -79,11 +88,13 @@ def can_upload(user: Any, album: Any) -> bool:
 
     if not _is_authenticated(user):
         return False
-    if is_manager(user, album) or is_registrant(user, album):
+    if is_manager(user, album) or is_owner(user, album):
+        return True
+    if not can_view_album(user, album):
+        return False
+    if is_registrant(user, album):
         return True
     if album.upload_permission == UploadPermission.MANAGERS:
-        return False
-    if not can_view_album(user, album):
         return False
     if album.upload_permission == UploadPermission.VERIFIED:
         return is_verified_alumnus(user)
@@ -103,7 +114,16 @@ def _can_view_photo(user: Any, photo: Any) -> bool:
 def _can_delete_photo(user: Any, photo: Any) -> bool:
     if _is_authenticated(user) and photo.uploader_id == user.pk:
         return True
-    return is_manager(user, photo.album)
+    return is_manager(user, photo.album) or is_owner(user, photo.album)
+
+
+def _can_create_album(user: Any, album: Any) -> bool:
+    """Admins of the organization, and verified alumni who belong to it."""
+    from xiaoyou.events.policy import is_member
+
+    if is_manager(user, album):
+        return True
+    return is_verified_alumnus(user) and is_member(user, album.org_id)
 
 
 def register() -> None:
@@ -113,6 +133,7 @@ def register() -> None:
     for action in ("manage", "moderate", "import", "export"):
         policy.register(Album, action, role=Role.ADMIN, org_field="org")
     policy.register(Album, "view", role=None, check=can_view_album, allow_anonymous=True)
+    policy.register(Album, "create", role=None, check=_can_create_album)
     policy.register(Album, "upload", role=None, check=can_upload)
     policy.register(Photo, "view", role=None, check=_can_view_photo, allow_anonymous=True)
     policy.register(Photo, "delete", role=None, check=_can_delete_photo)

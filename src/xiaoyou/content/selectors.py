@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from xiaoyou.content import policy as content_policy
-from xiaoyou.content.models import Album, Photo, PhotoStatus, ViewPermission
+from xiaoyou.content.models import Album, AlbumStatus, Photo, PhotoStatus, ViewPermission
 from xiaoyou.core import policy
 
 LIVE = ~Q(status=PhotoStatus.DELETED)
@@ -32,13 +32,14 @@ def album_console(user: Any, pk: int) -> Album | None:
 
 
 def albums_visible(user: Any) -> QuerySet[Album]:
-    """Albums `user` may view in the hall (the rule of policy.can_view_album, as one query)."""
+    """Published albums `user` may view in the hall (the rule of policy.can_view_album, as one
+    query), and the user's own albums whatever their status."""
     from xiaoyou.events.models import Registration, RegistrationStatus
     from xiaoyou.events.policy import is_verified_alumnus
 
     queryset = Album.objects.select_related("org", "cover", "event")
     if getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active:
-        return _counted(queryset)
+        return _counted(queryset.filter(Q(status=AlbumStatus.PUBLISHED) | Q(created_by=user)))
     query = Q(view_permission=ViewPermission.PUBLIC)
     if getattr(user, "is_authenticated", False):
         from xiaoyou.directory.selectors import organization_ids_of
@@ -56,7 +57,34 @@ def albums_visible(user: Any) -> QuerySet[Album]:
                 user_id=user.pk, status=RegistrationStatus.CONFIRMED
             ).values("event_id")
         )
-    return _counted(queryset.filter(query, org__is_active=True))
+    published = Q(query, status=AlbumStatus.PUBLISHED)
+    if getattr(user, "is_authenticated", False):
+        published |= Q(created_by_id=user.pk)
+    return _counted(queryset.filter(published, org__is_active=True))
+
+
+def albums_created_by(user: Any) -> QuerySet[Album]:
+    """我的相册: the albums the user created, with their review status."""
+    return _counted(
+        Album.objects.filter(created_by_id=user.pk).select_related("org", "cover", "event")
+    ).order_by("-created_at", "-id")
+
+
+def album_creatable_orgs(user: Any) -> list[Any]:
+    """Organizations where `user` may create an album (policy "create"), by tree order."""
+    from xiaoyou.directory.selectors import organization_ids_of
+    from xiaoyou.organizations.models import Organization
+    from xiaoyou.organizations.selectors import administered_organizations
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    candidates = Organization.objects.filter(
+        Q(pk__in=organization_ids_of(user.pk))
+        | Q(pk__in=administered_organizations(user).values("pk")),
+        is_active=True,
+        archived_at__isnull=True,
+    ).order_by("path")[:200]
+    return [org for org in candidates if policy.can(user, "create", Album(org=org))]
 
 
 def album_visible(user: Any, pk: int) -> Album | None:

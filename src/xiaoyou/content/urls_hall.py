@@ -8,6 +8,8 @@ from xiaoyou.content.views import hall
 
 urlpatterns = [
     path("albums/", hall.album_list, name="content_albums"),
+    path("albums/new", hall.album_create, name="content_album_create"),
+    path("albums/mine/", hall.my_albums, name="content_my_albums"),
     path("albums/<int:pk>/", hall.album_detail, name="content_album"),
     path("albums/<int:pk>/upload", hall.album_upload, name="content_album_upload"),
     path("events/<int:pk>/album/", hall.event_album, name="content_event_album"),

@@ -2,10 +2,11 @@
 
 from xiaoyou.content.models.albums import (
     Album,
+    AlbumStatus,
     Photo,
     PhotoStatus,
     UploadPermission,
     ViewPermission,
 )
 
-__all__ = ["Album", "Photo", "PhotoStatus", "UploadPermission", "ViewPermission"]
+__all__ = ["Album", "AlbumStatus", "Photo", "PhotoStatus", "UploadPermission", "ViewPermission"]

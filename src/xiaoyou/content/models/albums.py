@@ -35,6 +35,15 @@ class PhotoStatus(models.TextChoices):
     DELETED = "deleted", _("Deleted")
 
 
+class AlbumStatus(models.TextChoices):
+    """An album an alumnus creates waits for the organization's approval (审核); albums of
+    admins and of events are published at once."""
+
+    PENDING = "pending", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Album(TimeStampedModel):
     """相册: photos of an organization, optionally of one event (活动掠影)."""
 
@@ -73,6 +82,13 @@ class Album(TimeStampedModel):
         max_length=16,
         choices=UploadPermission.choices,
         default=UploadPermission.VERIFIED,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AlbumStatus.choices,
+        default=AlbumStatus.PUBLISHED,
+        db_index=True,
     )
     # On: photos uploaded by people who do not manage the album wait in the review queue.
     requires_moderation = models.BooleanField(_("review uploads"), default=False)

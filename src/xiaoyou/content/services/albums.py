@@ -6,8 +6,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from xiaoyou.content.models import Album, Photo, PhotoStatus, UploadPermission, ViewPermission
-from xiaoyou.core import audit, policy
+from xiaoyou.content.models import (
+    Album,
+    AlbumStatus,
+    Photo,
+    PhotoStatus,
+    UploadPermission,
+    ViewPermission,
+)
+from xiaoyou.core import audit, policy, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.organizations.models import Organization
 
@@ -19,6 +26,7 @@ EDITABLE = (
     "requires_moderation",
 )
 TITLE_MAX_LENGTH = 100
+ALBUM_REVIEW_KIND = "content.album"
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +60,29 @@ def album_create(*, actor: Any, org: Organization, title: str, **fields: Any) ->
     values = _clean({"title": title, **{k: v for k, v in fields.items() if k in EDITABLE}})
     album = Album.objects.create(org=org, created_by=actor, **values)
     audit.record(actor=actor, action="content.album.create", obj=album, org=org)
+    return album
+
+
+@transaction.atomic
+def album_propose(*, actor: Any, org: Organization, title: str, **fields: Any) -> Album:
+    """An album created in the hall: verified alumni in an organization they belong to (and its
+    admins). An alumnus's album waits in the organization's review queue and is seen only by
+    them (and the admins) until approved; an admin's is published at once (audited)."""
+    album = Album(org=org, created_by=actor)
+    policy.require(actor, "create", album)
+    for key, value in _clean(
+        {"title": title, **{k: v for k, v in fields.items() if k in EDITABLE}}
+    ).items():
+        setattr(album, key, value)
+    manages = policy.can(actor, "manage", album)
+    album.status = AlbumStatus.PUBLISHED if manages else AlbumStatus.PENDING
+    album.save()
+    if manages:
+        audit.record(actor=actor, action="content.album.create", obj=album, org=org)
+    else:
+        reviews.review_submit(
+            obj=album, submitter=actor, org=org, kind=ALBUM_REVIEW_KIND, summary=album.title
+        )
     return album
 
 
@@ -131,3 +162,44 @@ def event_album(*, event: Any) -> Album:
             )
     except IntegrityError:
         return Album.objects.select_related("org", "event").get(event=event)
+
+
+# --- Review queue -------------------------------------------------------------------------------
+
+
+def _approve(album: Album, *, item: Any, actor: Any, reason: str) -> None:
+    Album.objects.filter(pk=album.pk, status=AlbumStatus.PENDING).update(
+        status=AlbumStatus.PUBLISHED
+    )
+
+
+def _reject(album: Album, *, item: Any, actor: Any, reason: str) -> None:
+    Album.objects.filter(pk=album.pk, status=AlbumStatus.PENDING).update(
+        status=AlbumStatus.REJECTED
+    )
+
+
+def _details(album: Album) -> list[tuple[Any, Any]]:
+    from django.utils.translation import gettext_lazy
+
+    return [
+        (gettext_lazy("Title"), album.title),
+        (gettext_lazy("Description"), album.description),
+        (gettext_lazy("Who may view"), album.get_view_permission_display()),
+        (gettext_lazy("Who may upload"), album.get_upload_permission_display()),
+        (gettext_lazy("Created by"), str(album.created_by) if album.created_by else ""),
+    ]
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy
+
+    reviews.register(
+        ALBUM_REVIEW_KIND,
+        model=Album,
+        label=gettext_lazy("Albums"),
+        on_approve=_approve,
+        on_reject=_reject,
+        details=_details,
+        order=59,
+    )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from xiaoyou.console.context import current_org, in_current_org
 from xiaoyou.content import selectors
 from xiaoyou.content.forms import AlbumForm, PhotoSearchForm, ZipImportForm
-from xiaoyou.content.models import Album, Photo, ViewPermission
+from xiaoyou.content.models import Album, AlbumStatus, Photo, ViewPermission
 from xiaoyou.content.services import albums as album_services
 from xiaoyou.content.services import archives
 from xiaoyou.content.services import photos as photo_services
@@ -72,6 +72,12 @@ def album_list(request: HttpRequest) -> HttpResponse:
                 gettext_lazy("Event"),
                 accessor=lambda album: album.event.title if album.event_id else "",
             ),
+            Column(
+                "status",
+                gettext_lazy("Status"),
+                accessor=lambda album: album.get_status_display(),
+                badge=True,
+            ),
             Column("photo_count", gettext_lazy("Published"), sort="photo_count", align="num"),
             Column("pending_count", gettext_lazy("Waiting for review"), align="num"),
             Column(
@@ -88,6 +94,13 @@ def album_list(request: HttpRequest) -> HttpResponse:
                 kind="select",
                 lookup=_filter_kind,
                 choices=KIND_CHOICES,
+            ),
+            Filter(
+                "status",
+                gettext_lazy("Status"),
+                kind="select",
+                lookup="status",
+                choices=AlbumStatus.choices,
             ),
             Filter(
                 "view",

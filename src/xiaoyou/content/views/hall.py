@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoyou.content import images, selectors
+from xiaoyou.content.forms import AlbumForm
+from xiaoyou.content.models import AlbumStatus
 from xiaoyou.content.services import albums as album_services
 from xiaoyou.content.services import photos as photo_services
 from xiaoyou.core import policy
@@ -39,6 +41,39 @@ def album_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "content/hall/album_list.html", {"page": page, "query": query})
+
+
+@login_required
+def album_create(request: HttpRequest) -> HttpResponse:
+    """新建相册: verified alumni, in an organization they belong to (reviewed before it shows)."""
+    orgs = selectors.album_creatable_orgs(request.user)
+    if not orgs:
+        return render(request, "content/hall/album_verified_only.html", status=403)
+    form = AlbumForm(request.POST or None, orgs=orgs, initial={"org": orgs[0].pk})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        org_id = data.pop("org")
+        org = next(item for item in orgs if item.pk == org_id)
+        try:
+            album = album_services.album_propose(actor=request.user, org=org, **data)
+        except ApplicationError as error:
+            form.add_error(None, error.text())
+        else:
+            if album.status == AlbumStatus.PENDING:
+                messages.info(request, _("Thank you. Your album will show once approved."))
+            else:
+                messages.success(request, _("Album created."))
+            return redirect("hall:content_album", pk=album.pk)
+    return render(request, "content/hall/album_form.html", {"form": form})
+
+
+@login_required
+def my_albums(request: HttpRequest) -> HttpResponse:
+    """我的相册: albums I created, with their review status."""
+    page = Paginator(selectors.albums_created_by(request.user), ALBUMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "content/hall/my_albums.html", {"page": page})
 
 
 def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
