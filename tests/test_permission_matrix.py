@@ -861,6 +861,67 @@ CONSOLE_CASES.update(
 )
 
 
+def _weekly(world: World) -> dict[str, Any]:
+    return {"frequency": "weekly", "count": "1"}
+
+
+def _session_title(world: World) -> dict[str, Any]:
+    return {"title": "分论坛"}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:event_series_extend": Case(_college_event, method="post", data=_weekly),
+        "console:event_session_add": Case(_college_event, method="post", data=_session_title),
+    }
+)
+
+
+# --- Donations (issue 9) ---------------------------------------------------------------------
+
+
+def _college_project(world: World) -> dict[str, Any]:
+    from tests.donations.factories import ProjectFactory
+
+    return {"pk": ProjectFactory(org=world.tree.club).pk}
+
+
+def _college_paid_gift(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from tests.donations.factories import ProjectFactory
+    from xiaoyou.donations.models import Donation, DonationStatus
+
+    gift = Donation.objects.create(
+        project=ProjectFactory(org=world.tree.club),
+        donor_name="校友",
+        amount=5000,
+        status=DonationStatus.PAID,
+        paid_at=timezone.now(),
+    )
+    gift.certificate_number = f"JZ2026-{gift.pk:06d}"
+    gift.save(update_fields=["certificate_number"])
+    return {"pk": gift.pk}
+
+
+def _publish(world: World) -> dict[str, Any]:
+    return {"action": "publish"}
+
+
+def _report(world: World) -> dict[str, Any]:
+    return {"title": "年度报告", "spent": "10"}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:donation_project": Case(_college_project),
+        "console:donation_project_status": Case(_college_project, method="post", data=_publish),
+        "console:donation_report_add": Case(_college_project, method="post", data=_report),
+        "console:donation_certificate": Case(_college_paid_gift),
+    }
+)
+
+
 # --- Events check-in, badges and seats (issue 7, evcheckin) ------------------------------------
 
 
