@@ -470,3 +470,19 @@ def test_statistics_page_json_and_export(client, poll, college_admin):
     assert ("Totals", "Votes", 5) in rows
     assert ("Votes per option", "张老师", 3) in rows
     assert ("Votes per option", "王老师", 0) in rows
+
+
+def test_home_section_lists_open_polls_and_is_rebuilt_on_changes(
+    client, org_tree, college_admin, django_capture_on_commit_callbacks
+):
+    from xiaoyou.polls.services.polls import poll_pause
+
+    open_poll = poll_with_options(org_tree.college, title="正在投票")
+    poll_with_options(org_tree.college, title="已结束的投票", status=PollStatus.CLOSED)
+    html = client.get("/").content.decode()
+    assert 'data-section="polls_open"' in html
+    assert "正在投票" in html and "已结束的投票" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_pause(actor=college_admin, poll=open_poll)
+    html = client.get("/").content.decode()  # the anonymous copy is rebuilt after the pause
+    assert 'data-section="polls_open"' not in html

@@ -53,10 +53,14 @@ def register() -> None:
         NavEntry,
         PersonalDataExporter,
         QuickEntry,
+        Section,
         console_nav,
+        hall_home_sections,
         hall_menu,
         personal_data_exporters,
     )
+    from xiaoyou.polls.services.polls import LIST_TOPIC
+    from xiaoyou.polls.views import hall
 
     section = _("Polls")
     console_nav.add(
@@ -83,6 +87,16 @@ def register() -> None:
     )
     hall_menu.add(
         QuickEntry(key="polls", label=_("Polls"), url_name="hall:polls", icon="vote", order=75)
+    )
+    hall_home_sections.add(
+        Section(
+            key="polls_open",
+            label=_("Polls"),
+            render=hall.home_section,
+            order=75,
+            cache_seconds=300,
+            cache_topics=(LIST_TOPIC,),
+        )
     )
     personal_data_exporters.add(
         PersonalDataExporter(key="poll_votes", label=_("My votes"), export=my_votes, order=200)

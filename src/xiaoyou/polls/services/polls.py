@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from xiaoyou.core import audit, policy
+from xiaoyou.core import audit, fragment_cache, policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.images import image_validate, renamed
 from xiaoyou.core.richtext import sanitize
@@ -22,6 +22,8 @@ from xiaoyou.polls import errors
 from xiaoyou.polls.models import CanvassLink, ChoiceKind, Poll, PollOption, PollStatus
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
+# core.fragment_cache topic of the hall's poll lists (the home section caches on it).
+LIST_TOPIC = "polls.list"
 MAX_OPTIONS = 50
 POLL_FIELDS = {
     "title", "description", "cover", "kind", "min_choices", "max_choices", "starts_at",
@@ -181,6 +183,7 @@ def poll_update(
         saved = sorted((set(fields) & POLL_FIELDS) | {"updated_at", "min_choices", "max_choices"})
         poll.save(update_fields=saved)
         audit.record(actor=actor, action="polls.poll.update", obj=poll, changes=changes)
+        fragment_cache.invalidate(LIST_TOPIC)
     return poll
 
 
@@ -212,6 +215,7 @@ def poll_transition(*, actor: Any, poll: Poll, action: str) -> Poll:
     audit.record(
         actor=actor, action=f"polls.poll.{action}", obj=poll, changes={"status": [before, target]}
     )
+    fragment_cache.invalidate(LIST_TOPIC)
     return poll
 
 
@@ -243,6 +247,7 @@ def poll_set_visible(*, actor: Any, poll: Poll, is_visible: bool) -> Poll:
             obj=poll,
             changes={"is_visible": [poll.is_visible, is_visible]},
         )
+        fragment_cache.invalidate(LIST_TOPIC)
         poll.is_visible = is_visible
     return poll
 
@@ -258,4 +263,5 @@ def poll_delete(*, actor: Any, poll: Poll) -> Poll:
         audit.record(
             actor=actor, action="polls.poll.delete", obj=poll, changes={"deleted": [None, True]}
         )
+        fragment_cache.invalidate(LIST_TOPIC)
     return poll

@@ -22,7 +22,7 @@ from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.richtext import sanitize
 from xiaoyou.polls import selectors
 from xiaoyou.polls.forms import CommentForm
-from xiaoyou.polls.models import CanvassLink, Poll, PollOption, Vote
+from xiaoyou.polls.models import CanvassLink, Poll, PollOption, PollStatus, Vote
 
 PAGE_SIZE = 12
 DEVICE_COOKIE = "xy_device"
@@ -238,3 +238,25 @@ def poll_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your comment is published."))
     return redirect(reverse("hall:poll", args=[poll.pk]) + "#poll-comments")
+
+
+# --- Registry entries (polls/ui_setup.py) ---------------------------------------------------
+
+HOME_SECTION_SIZE = 3
+
+
+def home_section(request: HttpRequest) -> str:
+    """首页 → 投票: polls open for voting now, newest first, in one query ('' when none). The
+    same for every visitor, so the hall caches it (topic polls.list, rebuilt on changes)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    now = timezone.now()
+    polls = list(
+        selectors.polls_in_hall().filter(
+            status=PollStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now
+        )[:HOME_SECTION_SIZE]
+    )
+    if not polls:
+        return ""
+    return render_to_string("polls/hall/_home_section.html", {"polls": polls}, request=request)
