@@ -15,6 +15,7 @@ def register_all() -> None:
     from xiaoyou.payments.payables import register_payable
 
     policy.register()
+    _giving_register()
     register_payable(
         Donation,
         on_paid=donation_paid,
@@ -54,6 +55,28 @@ def _ui() -> None:
     )
     console_nav.add(
         NavEntry(
+            key="donation_statistics",
+            label=_("Giving statistics"),
+            url_name="console:donation_statistics",
+            icon="chart",
+            section=section,
+            order=502,
+            permission=is_console_user,
+        )
+    )
+    console_nav.add(
+        NavEntry(
+            key="giving_days",
+            label=_("Giving days"),
+            url_name="console:giving_days",
+            icon="calendar",
+            section=section,
+            order=503,
+            permission=is_console_user,
+        )
+    )
+    console_nav.add(
+        NavEntry(
             key="donations",
             label=_("Donation records"),
             url_name="console:donations",
@@ -80,3 +103,12 @@ def _ui() -> None:
             order=40,
         )
     )
+
+
+def _giving_register() -> None:
+    """Giving days, statistics and beneficiaries' posts (issue 9 items 6 and 7)."""
+    from xiaoyou.donations import errors_giving, policy_giving  # noqa: F401 - errors: messages
+    from xiaoyou.donations.services import community
+
+    policy_giving.register()
+    community.register()

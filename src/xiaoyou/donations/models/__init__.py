@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from xiaoyou.donations.models.campaigns import (
+    ChallengeKind,
+    GivingChallenge,
+    GivingDay,
+    GivingDayStatus,
+)
+from xiaoyou.donations.models.community import BeneficiaryPost, PostStatus, ProjectBeneficiary
 from xiaoyou.donations.models.gifts import Donation, DonationStatus, Pledge, PledgeStatus
 from xiaoyou.donations.models.projects import (
     DonationProject,
@@ -11,11 +18,18 @@ from xiaoyou.donations.models.projects import (
 )
 
 __all__ = [
+    "BeneficiaryPost",
+    "ChallengeKind",
     "Donation",
     "DonationProject",
     "DonationStatus",
+    "GivingChallenge",
+    "GivingDay",
+    "GivingDayStatus",
     "Pledge",
     "PledgeStatus",
+    "PostStatus",
+    "ProjectBeneficiary",
     "ProjectReport",
     "ProjectStatus",
     "ProjectVisibility",
