@@ -35,12 +35,10 @@ SEARCH_LIMIT = 20
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
-    event = (
-        policy.scoped(Event.objects.select_related("org"), request.user, "check_in")
-        .filter(pk=pk)
-        .first()
-    )
-    if event is None:
+    """The event by its key, then the check_in rule on it (the user's roles are cached for the
+    request): cheaper per scan than a scoped query, and the same answer (404 when refused)."""
+    event = Event.objects.select_related("org").filter(pk=pk).first()
+    if event is None or not policy.can(request.user, "check_in", event):
         raise Http404
     return event
 
