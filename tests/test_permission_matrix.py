@@ -1086,6 +1086,7 @@ CONSOLE_CASES.update(
         "console:poll_statistics": Case(_college_poll),
         "console:poll_results_json": Case(_college_poll),
         "console:poll_export": Case(_college_poll),
+        "console:poll_votes_export": Case(_college_poll),
         "console:poll_comments": Case(_college_poll),
         "console:poll_comment_moderate": Case(
             _college_poll_comment, method="post", data=lambda world: {"action": "hide"}

@@ -486,3 +486,40 @@ def test_home_section_lists_open_polls_and_is_rebuilt_on_changes(
         poll_pause(actor=college_admin, poll=open_poll)
     html = client.get("/").content.decode()  # the anonymous copy is rebuilt after the pause
     assert 'data-section="polls_open"' not in html
+
+
+def test_votes_export_is_the_audit_trail_in_constant_queries(
+    client, poll, college_admin, django_assert_max_num_queries
+):
+    options = _options(poll)
+    link = CanvassLink.objects.get(option=options[0], sharer__isnull=True)
+    voter = UserFactory(display_name="王五")
+    vote_cast(
+        actor=voter,
+        poll=poll,
+        option_ids=[options[0].pk],
+        link_token=link.token,
+        origin=Origin(ip="10.4.0.1"),
+    )
+    console_login(client, college_admin)
+    client.get(reverse("console:poll_votes_export", args=[poll.pk]))
+    with django_assert_max_num_queries(20) as captured:
+        client.get(reverse("console:poll_votes_export", args=[poll.pk]))
+    few = len(captured)
+    for index in range(6):
+        vote_cast(
+            actor=UserFactory(),
+            poll=poll,
+            option_ids=[options[1].pk],
+            origin=Origin(ip=f"10.4.{index}.2"),
+        )
+    with django_assert_max_num_queries(few):
+        response = client.get(reverse("console:poll_votes_export", args=[poll.pk]))
+    rows = [
+        tuple(row)
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    ]
+    assert len(rows) == 8
+    assert rows[0][:3] == ("Time", "Voter", "Verified alumni")
+    assert rows[1][1:] == ("王五", "No", None, None, "张老师", link.token, None, None)
+    assert "10.4.0.1" not in str(rows)

@@ -135,6 +135,16 @@ def flagged_votes(poll: Poll) -> QuerySet[Vote]:
     )
 
 
+def vote_records(poll: Poll) -> QuerySet[Vote]:
+    """Every vote of the poll (the audit trail) with its voter, link and options: two queries."""
+    return (
+        Vote.objects.filter(poll=poll)
+        .select_related("user", "canvass_link", "canvass_link__sharer")
+        .prefetch_related("options")
+        .order_by("created_at", "id")
+    )
+
+
 @dataclass
 class PollStatistics:
     total: int = 0
@@ -151,8 +161,9 @@ class PollStatistics:
 
 def poll_statistics(poll: Poll) -> PollStatistics:
     """Figures from the Vote rows (not the counters): per option (VoteChoice), per local day
-    and hour, verified or not, class year and department, canvassing link. Three queries
-    whatever the number of votes: the votes' few columns, the choices per option, the links."""
+    and hour, verified or not, class year and department, canvassing link. Four queries
+    whatever the number of votes: the votes' few columns, the choices per option, the options,
+    the links."""
     stats = PollStatistics()
     rows = list(
         Vote.objects.filter(poll=poll).values_list(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/statistics/", console_stats.poll_statistics, name="poll_statistics"),
     path("<int:pk>/statistics/live", console_stats.poll_results_json, name="poll_results_json"),
     path("<int:pk>/statistics/export", console_stats.poll_export, name="poll_export"),
+    path("<int:pk>/votes/export", console_stats.poll_votes_export, name="poll_votes_export"),
     path("<int:pk>/comments/", console_stats.poll_comments, name="poll_comments"),
     path(
         "<int:pk>/comments/<int:comment_pk>/moderate",

@@ -151,6 +151,45 @@ def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def poll_votes_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """投票记录: every vote (time, voter, alumni attributes, options, link, suspicion) as an
+    Excel file. The IP address and browser are kept only as keyed hashes, so they are not in
+    it."""
+    poll = managed_poll(request, pk)
+    policy.require(request.user, "export", poll)
+    rows = [
+        [
+            vote.created_at,
+            str(vote.user),
+            _("Yes") if vote.is_verified else _("No"),
+            vote.class_year or "",
+            vote.department,
+            ", ".join(option.label for option in vote.options.all()),
+            vote.canvass_link.token if vote.canvass_link else "",
+            str(vote.canvass_link.sharer or "") if vote.canvass_link else "",
+            flag_label(vote.flag_reason) if vote.is_flagged else "",
+        ]
+        for vote in selectors.vote_records(poll)
+    ]
+    return export_response(
+        f"{poll.title}-{_('votes')}",
+        [
+            _("Time"),
+            _("Voter"),
+            _("Verified alumni"),
+            _("Class year"),
+            _("Department"),
+            _("Options"),
+            _("Canvassing link"),
+            _("Shared by"),
+            _("Suspicious"),
+        ],
+        rows,
+        "xlsx",
+    )
+
+
+@require_GET
 def poll_comments(request: HttpRequest, pk: int) -> HttpResponse:
     poll = managed_poll(request, pk)
     status = request.GET.get("status", "")
