@@ -86,6 +86,14 @@
         });
         result.appendChild(list);
       }
+      if (totals.created && totals.errors.length) {
+        var again = document.createElement("a");
+        again.href = window.location.pathname;
+        again.className = "btn btn-link btn-sm";
+        again.textContent = result.dataset.reloadLabel;
+        again.setAttribute("data-action", "show-new-photos");
+        result.appendChild(again);
+      }
       result.setAttribute("data-created", String(totals.created));
     }
 
