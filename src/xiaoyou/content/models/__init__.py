@@ -8,5 +8,28 @@ from xiaoyou.content.models.albums import (
     UploadPermission,
     ViewPermission,
 )
+from xiaoyou.content.models.articles import (
+    Article,
+    ArticleAttachment,
+    ArticleCategory,
+    ArticleComment,
+    ArticleRevision,
+    ArticleStatus,
+    CommentStatus,
+)
 
-__all__ = ["Album", "AlbumStatus", "Photo", "PhotoStatus", "UploadPermission", "ViewPermission"]
+__all__ = [
+    "Album",
+    "AlbumStatus",
+    "Article",
+    "ArticleAttachment",
+    "ArticleCategory",
+    "ArticleComment",
+    "ArticleRevision",
+    "ArticleStatus",
+    "CommentStatus",
+    "Photo",
+    "PhotoStatus",
+    "UploadPermission",
+    "ViewPermission",
+]
