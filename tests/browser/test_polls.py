@@ -123,14 +123,25 @@ def test_poll_shared_voted_through_a_canvassing_link_paused_and_closed(
     friend_phone.locator("[data-poll-paused]").wait_for()
     assert Vote.objects.count() == 1
 
-    # Resumed: her vote counts.
+    # Resumed: her vote counts, and the console's statistics page shows it live.
     staff.locator('[data-action="poll-resume"]').click()
     staff.locator('[data-poll-status="published"]').wait_for()
+    staff.locator('[data-poll-tab="statistics"]').click()
+    staff.wait_for_function("window.xiaoyouPollStats && window.xiaoyouPollStats.options")
+    assert staff.locator("[data-live-total]").inner_text() == "1"
     friend_phone.reload()
-    friend_phone.locator(f"#option-{poll.options.get(label='张老师').pk} input").check()
+    zhang = poll.options.get(label="张老师")
+    friend_phone.locator(f"#option-{zhang.pk} input").check()
     friend_phone.locator('[data-action="vote"]').click()
     friend_phone.locator("[data-my-vote]").wait_for()
     assert Vote.objects.count() == 2
+    staff.wait_for_function(
+        "document.querySelector('[data-live-total]').textContent === '2'", timeout=15_000
+    )
+    live = staff.locator(f'[data-live-results] [data-result-option="{zhang.pk}"] [data-votes]')
+    assert live.inner_text() == "1"
+    screenshot(staff, "polls-console-statistics", full_page=True)
+    staff.locator('[data-poll-tab="details"]').click()
 
     # Closed (after the confirmation): the hall says so and offers no vote.
     staff.locator('[data-action="poll-close"]').click()
