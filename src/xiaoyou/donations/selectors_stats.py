@@ -76,6 +76,11 @@ def figures() -> dict[str, Any]:
     }
 
 
+def grouped(queryset: QuerySet[Donation], *fields: Any) -> Any:
+    """`queryset` grouped by `fields` with the figures of each group (rows as dicts)."""
+    return queryset.values(*fields).annotate(**figures())
+
+
 def counted_gifts(projects: QuerySet[DonationProject]) -> QuerySet[Donation]:
     return Donation.objects.filter(
         project_id__in=projects.order_by().values("pk"), status__in=COUNTED
@@ -196,33 +201,30 @@ def giving_statistics(projects: QuerySet[DonationProject], org: Any) -> GivingSt
     stats.first_gifts_raised = int(totals["first_gifts_raised"] or 0)
     stats.repeat_gifts_raised = stats.raised - stats.first_gifts_raised
     stats.by_project = _rows(
-        gifts.values("project_id", "project__title")
-        .annotate(**figures())
-        .order_by("-raised", "project__title"),
+        grouped(gifts, "project_id", "project__title").order_by("-raised", "project__title"),
         "project__title",
         "project_id",
     )
     stats.by_org = _rows(
-        gifts.values("project__org_id", "project__org__name")
-        .annotate(**figures())
-        .order_by("-raised", "project__org__name"),
+        grouped(gifts, "project__org_id", "project__org__name").order_by(
+            "-raised", "project__org__name"
+        ),
         "project__org__name",
         "project__org_id",
     )
     stats.by_month = _rows(
-        gifts.filter(paid_at__isnull=False)
-        .annotate(month=TruncMonth("paid_at", tzinfo=SHANGHAI))
-        .values("month")
-        .annotate(**figures())
-        .order_by("month"),
+        grouped(
+            gifts.filter(paid_at__isnull=False).annotate(
+                month=TruncMonth("paid_at", tzinfo=SHANGHAI)
+            ),
+            "month",
+        ).order_by("month"),
         "month",
     )
     for row in stats.by_month:
         row.label = row.label.astimezone(SHANGHAI).strftime("%Y-%m")
     stats.by_class_year = _rows(
-        gifts.values("class_year")
-        .annotate(**figures())
-        .order_by(F("class_year").asc(nulls_last=True)),
+        grouped(gifts, "class_year").order_by(F("class_year").asc(nulls_last=True)),
         "class_year",
     )
     stats.rate = giving_rate(projects, org)

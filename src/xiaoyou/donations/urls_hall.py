@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiaoyou.donations.views import hall_projects
+from xiaoyou.donations.views import hall_campaigns, hall_projects
 
 urlpatterns = [
     path("", hall_projects.project_list, name="donation_projects"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/", hall_projects.project_detail, name="donation_project"),
     path("<int:pk>/give", hall_projects.give, name="donation_give"),
     path("<int:pk>/transparency", hall_projects.project_transparency, name="donation_transparency"),
+    path("<int:pk>/thanks", hall_campaigns.post_create, name="donation_post_create"),
+    path("days/<int:pk>/", hall_campaigns.giving_day_page, name="giving_day"),
+    path("days/<int:pk>/live", hall_campaigns.giving_day_live, name="giving_day_live"),
     path("gifts/<int:pk>/", hall_projects.gift_done, name="donation_done"),
     path(
         "gifts/<int:pk>/certificate.pdf",

@@ -29,6 +29,7 @@ from xiaoyou.donations.selectors import (
     projects_public,
     transparency,
 )
+from xiaoyou.donations.selectors_community import published_posts
 from xiaoyou.donations.services.giving import project_is_open
 from xiaoyou.payments.money import format_yuan
 
@@ -94,6 +95,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": project_is_open(project),
             "may_give": policy.can(request.user, "give", project),
             "share_card": card,
+            "beneficiary_posts": list(published_posts(project)[:20]),
+            "may_post": policy.can(request.user, "post_thanks", project),
         },
     )
 
