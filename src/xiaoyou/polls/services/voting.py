@@ -1,7 +1,8 @@
 """投票 and 拉票: casting a vote, and the canvassing links that bring votes to an option.
 
 One vote per person per poll: the unique constraint (poll, user) decides, even for two
-requests racing each other. A vote counts only while the poll is published and inside its
+requests racing each other. A WeChat identity is one account (the WeChat provider's uid is the
+unionid when WeChat gives one, and allauth keeps (provider, uid) unique), so it votes once too. A vote counts only while the poll is published and inside its
 window: the poll's counter is moved by an UPDATE conditioned on both, in the transaction that
 inserts the Vote, so pausing or closing a poll and voting never overlap. Every counter moves by
 F() + 1 in the database (never read, add and write back), so concurrent votes never lose a
