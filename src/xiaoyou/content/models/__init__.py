@@ -17,6 +17,13 @@ from xiaoyou.content.models.articles import (
     ArticleStatus,
     CommentStatus,
 )
+from xiaoyou.content.models.faces import (
+    DetectedFace,
+    FaceConsent,
+    FaceProfile,
+    FaceScanStatus,
+    PhotoFaceScan,
+)
 
 __all__ = [
     "Album",
@@ -28,7 +35,12 @@ __all__ = [
     "ArticleRevision",
     "ArticleStatus",
     "CommentStatus",
+    "DetectedFace",
+    "FaceConsent",
+    "FaceProfile",
+    "FaceScanStatus",
     "Photo",
+    "PhotoFaceScan",
     "PhotoStatus",
     "UploadPermission",
     "ViewPermission",
