@@ -922,6 +922,79 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Donations: giving days and beneficiaries (issue 9 items 6 and 7, giving) -------------------
+
+
+def _college_giving_day(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from xiaoyou.donations.models import GivingDay
+
+    now = timezone.now()
+    day = GivingDay.objects.create(
+        org=world.tree.club, title="捐赠日", starts_at=now, ends_at=now + timezone.timedelta(days=1)
+    )
+    return {"pk": day.pk}
+
+
+def _college_giving_challenge(world: World) -> dict[str, Any]:
+    from xiaoyou.donations.models import GivingChallenge
+
+    pk = _college_giving_day(world)["pk"]
+    challenge = GivingChallenge.objects.create(
+        giving_day_id=pk, title="百人捐", kind="donors", threshold=100
+    )
+    return {"pk": pk, "challenge_pk": challenge.pk}
+
+
+def _challenge_body(world: World) -> dict[str, Any]:
+    return {"title": "百人捐", "kind": "donors", "threshold": "100"}
+
+
+def _college_beneficiary(world: World) -> dict[str, Any]:
+    from tests.donations.factories import ProjectFactory
+    from xiaoyou.donations.models import ProjectBeneficiary
+
+    beneficiary = ProjectBeneficiary.objects.create(
+        project=ProjectFactory(org=world.tree.club), user=UserFactory()
+    )
+    return {"pk": beneficiary.project_id, "beneficiary_pk": beneficiary.pk}
+
+
+def _college_beneficiary_post(world: World) -> dict[str, Any]:
+    from tests.donations.factories import ProjectFactory
+    from xiaoyou.donations.models import BeneficiaryPost
+
+    post = BeneficiaryPost.objects.create(
+        project=ProjectFactory(org=world.tree.club), author=UserFactory(), body="谢谢"
+    )
+    return {"pk": post.project_id, "post_pk": post.pk}
+
+
+def _beneficiary_contact(world: World) -> dict[str, Any]:
+    return {"contact": UserFactory().email}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:giving_day": Case(_college_giving_day),
+        "console:giving_day_status": Case(_college_giving_day, method="post", data=_publish),
+        "console:giving_challenge_add": Case(
+            _college_giving_day, method="post", data=_challenge_body
+        ),
+        "console:giving_challenge_remove": Case(_college_giving_challenge, method="post"),
+        "console:donation_beneficiaries": Case(_college_project),
+        "console:donation_beneficiary_add": Case(
+            _college_project, method="post", data=_beneficiary_contact
+        ),
+        "console:donation_beneficiary_remove": Case(_college_beneficiary, method="post"),
+        "console:donation_post_moderate": Case(
+            _college_beneficiary_post, method="post", data=_publish
+        ),
+    }
+)
+
+
 # --- Events check-in, badges and seats (issue 7, evcheckin) ------------------------------------
 
 
