@@ -18,6 +18,7 @@ import dj_database_url
 
 from xiaoyou.accounts.social.conf import social_providers
 from xiaoyou.core.env import env_bool, env_int, env_list, env_str
+from xiaoyou.payments.conf import payment_providers
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -437,75 +438,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Xiaoyou")
 
 # --- Payments -------------------------------------------------------------------------------
-# Adapter name -> keyword arguments of its class (credentials, base URLs), or None when the
-# provider is off. Each adapter's block below fills its entry from the environment; the demo
-# and the tests point them at the local emulators (never a real gateway without credentials).
-PAYMENTS_PROVIDERS: dict[str, dict[str, Any] | None] = {}
+# Adapter name -> keyword arguments of its class, from the environment (see payments/conf.py).
+PAYMENTS_PROVIDERS: dict[str, dict[str, Any] | None] = payment_providers(VAR_DIR)
 # Orders without a notification this long after the payment started are queried and settled.
 PAYMENTS_PENDING_QUERY_MINUTES = env_int("PAYMENTS_PENDING_QUERY_MINUTES", 15)
 # Unpaid orders close (at the provider too) after this long.
 PAYMENTS_ORDER_TIMEOUT_MINUTES = env_int("PAYMENTS_ORDER_TIMEOUT_MINUTES", 30)
 # Public base URL the providers call back (notify_url); defaults to the request's host.
 PAYMENTS_NOTIFY_BASE_URL = env_str("PAYMENTS_NOTIFY_BASE_URL", "")
-
-# --- Payments: WeChat Pay API v3 (JSAPI, H5, Native) -----------------------------------------
-# Real merchant: WECHATPAY_MCHID, WECHATPAY_APPID, WECHATPAY_SERIAL_NO (the merchant API
-# certificate's serial), WECHATPAY_PRIVATE_KEY_FILE (its PEM key), WECHATPAY_API_V3_KEY (32
-# characters), WECHATPAY_PLATFORM_PUBLIC_KEY_FILE + WECHATPAY_PLATFORM_PUBLIC_KEY_ID (the
-# "WeChat Pay public key" mode; without them the platform certificates are downloaded),
-# WECHATPAY_BASE_URL. Otherwise, with PAYMENTS_SANDBOX=true, the local SANDBOX of
-# `xiaoyou payments-sandbox` (port PAYMENTS_SANDBOX_PORT_WECHAT, 8601) and its generated keys
-# in var/payments-sandbox/wechatpay.json: no real money moves.
-if env_str("WECHATPAY_MCHID"):
-    PAYMENTS_PROVIDERS["wechat"] = {
-        "mchid": env_str("WECHATPAY_MCHID"),
-        "appid": env_str("WECHATPAY_APPID", required=True),
-        "merchant_serial_no": env_str("WECHATPAY_SERIAL_NO", required=True),
-        "merchant_private_key": env_str("WECHATPAY_PRIVATE_KEY_FILE", required=True),
-        "api_v3_key": env_str("WECHATPAY_API_V3_KEY", required=True),
-        "platform_public_key": env_str("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", ""),
-        "platform_public_key_id": env_str("WECHATPAY_PLATFORM_PUBLIC_KEY_ID", ""),
-        "base_url": env_str("WECHATPAY_BASE_URL", "https://api.mch.weixin.qq.com"),
-    }
-elif env_bool("PAYMENTS_SANDBOX", False):
-    _WECHAT_SANDBOX_PORT = env_int("PAYMENTS_SANDBOX_PORT_WECHAT", 8601)
-    PAYMENTS_PROVIDERS["wechat"] = {
-        "sandbox_credentials": str(VAR_DIR / "payments-sandbox" / "wechatpay.json"),
-        "base_url": env_str("WECHATPAY_BASE_URL", f"http://127.0.0.1:{_WECHAT_SANDBOX_PORT}"),
-    }
-
-# --- Payments: Alipay (open platform, RSA2; PC page pay and mobile wap pay) ------------------
-# Real app: ALIPAY_APP_ID, ALIPAY_SELLER_ID (PID 2088...), ALIPAY_APP_PRIVATE_KEY_FILE and
-# ALIPAY_PUBLIC_KEY_FILE (PEM files, read when used), ALIPAY_GATEWAY. Otherwise, with
-# PAYMENTS_SANDBOX=true, the local sandbox of `xiaoyou payments-sandbox` (port
-# PAYMENTS_SANDBOX_PORT_ALIPAY, 8602), whose keys it generates under var/payments-sandbox/alipay/.
-if env_str("ALIPAY_APP_ID"):
-    PAYMENTS_PROVIDERS["alipay"] = {
-        "app_id": env_str("ALIPAY_APP_ID"),
-        "seller_id": env_str("ALIPAY_SELLER_ID", required=True),
-        "app_private_key": env_str("ALIPAY_APP_PRIVATE_KEY_FILE", required=True),
-        "alipay_public_key": env_str("ALIPAY_PUBLIC_KEY_FILE", required=True),
-        "gateway": env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
-    }
-elif env_bool("PAYMENTS_SANDBOX", False):
-    _ALIPAY_SANDBOX_KEYS = VAR_DIR / "payments-sandbox" / "alipay"
-    _ALIPAY_SANDBOX_PORT = env_int("PAYMENTS_SANDBOX_PORT_ALIPAY", 8602)
-    _ALIPAY_SANDBOX_GATEWAY = f"http://127.0.0.1:{_ALIPAY_SANDBOX_PORT}/gateway.do"
-    PAYMENTS_PROVIDERS["alipay"] = {
-        "app_id": "2021000149600001",  # the sandbox's app (xiaoyou.payments.sandbox.alipay)
-        "seller_id": "2088721000000001",
-        "app_private_key": str(_ALIPAY_SANDBOX_KEYS / "app_private.pem"),
-        "alipay_public_key": str(_ALIPAY_SANDBOX_KEYS / "alipay_public.pem"),
-        "gateway": env_str("ALIPAY_GATEWAY", _ALIPAY_SANDBOX_GATEWAY),
-    }
-# Offline payments (bank transfer, cash): on unless turned off; the account shown to payers.
-PAYMENTS_PROVIDERS["offline"] = (
-    {
-        "payee": env_str("PAYMENTS_OFFLINE_PAYEE", ""),
-        "bank": env_str("PAYMENTS_OFFLINE_BANK", ""),
-        "account": env_str("PAYMENTS_OFFLINE_ACCOUNT", ""),
-        "note": env_str("PAYMENTS_OFFLINE_NOTE", ""),
-    }
-    if env_bool("PAYMENTS_OFFLINE_ENABLED", True)
-    else None
-)

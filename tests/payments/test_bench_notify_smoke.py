@@ -30,6 +30,7 @@ def test_payment_notify_benchmark_smoke():
     assert figures["one_paid_entry_per_order"] is True
     assert figures["paid_entries"] == figures["orders"] == 60
     assert figures["statuses"] == {"204": 180, "400": 6}
-    # The callback sleeps 0.5 s: had it run in the request, p99 would be above 500 ms. The
-    # target (p99 <= 200 ms) is checked on a quiet machine by the full run; CI shares 2 cores.
-    assert figures["notify_ms_p99"] < figures["callback_seconds"] * 1000
+    # The callback sleeps 0.5 s: had it run in the request, every notification would take more
+    # than 500 ms, the median too (the median, not the p99: a loaded machine stretches a few
+    # requests past it). The target (p99 <= 200 ms) is measured by the full run.
+    assert figures["notify_ms_p50"] < figures["callback_seconds"] * 1000
