@@ -523,3 +523,29 @@ def test_votes_export_is_the_audit_trail_in_constant_queries(
     assert rows[0][:3] == ("Time", "Voter", "Verified alumni")
     assert rows[1][1:] == ("王五", "No", None, None, "张老师", link.token, None, None)
     assert "10.4.0.1" not in str(rows)
+
+
+def test_poll_page_queries_do_not_grow_with_options_votes_or_comments(
+    client, org_tree, verified_alumnus, django_assert_max_num_queries
+):
+    poll = poll_with_options(org_tree.college, labels=("甲", "乙"))
+    client.force_login(verified_alumnus)
+    vote_cast(actor=verified_alumnus, poll=poll, option_ids=[_options(poll)[0].pk])
+    client.get(reverse("hall:poll", args=[poll.pk]))
+    with django_assert_max_num_queries(30) as captured:
+        client.get(reverse("hall:poll", args=[poll.pk]))
+    few = len(captured)
+    big = poll_with_options(org_tree.college, labels=[f"选项{n}" for n in range(12)])
+    vote_cast(actor=verified_alumnus, poll=big, option_ids=[_options(big)[3].pk])
+    for index in range(10):
+        PollCommentFactory(poll=big, body=f"评论{index}")
+        vote_cast(
+            actor=UserFactory(),
+            poll=big,
+            option_ids=[_options(big)[index].pk],
+            origin=Origin(ip=f"10.5.{index}.1"),
+        )
+    with django_assert_max_num_queries(few):
+        html = client.get(reverse("hall:poll", args=[big.pk])).content.decode()
+    assert html.count('<li id="option-') == 12
+    assert html.count('data-comment="') == 10

@@ -19,6 +19,9 @@ class ContentConfig(AppConfig):
         tasks.register()
         _register_console()
         _register_hall()
+        from xiaoyou.content import ui_articles  # 文章
+
+        ui_articles.register()
 
 
 def _register_console() -> None:
