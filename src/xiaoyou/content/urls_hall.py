@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiaoyou.content.views import hall
+from xiaoyou.content.views import hall, hall_articles
 
 urlpatterns = [
     path("albums/", hall.album_list, name="content_albums"),
@@ -20,4 +20,16 @@ urlpatterns = [
     ),
     path("photos/<int:pk>/original", hall.photo_download, name="content_photo_download"),
     path("photos/<int:pk>/delete", hall.photo_delete, name="content_photo_delete"),
+]
+
+# 新闻 (views/hall_articles.py)
+urlpatterns += [
+    path("articles/", hall_articles.article_list, name="content_articles"),
+    path("articles/<int:pk>/", hall_articles.article_detail, name="content_article"),
+    path("articles/<int:pk>/comment", hall_articles.comment_post, name="content_article_comment"),
+    path(
+        "articles/attachments/<int:pk>",
+        hall_articles.attachment_download,
+        name="content_article_attachment",
+    ),
 ]

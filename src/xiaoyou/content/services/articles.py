@@ -1,0 +1,656 @@
+"""文章: writing, publishing (now, later, or after review), pinning, revisions, comments.
+
+Rules enforced here (policy in content/policy_articles.py):
+- The body is sanitized (core.richtext) before it is stored, and its plain text is kept beside
+  it for search and excerpts.
+- Every save that changes the title or the body stores a revision (a whole snapshot); restoring
+  a revision is an edit like any other, so it is itself a new revision.
+- An article of a sub-organization's admin goes to the organization's review queue; approving
+  publishes it (or schedules it when its publishing time is still ahead), rejecting returns it
+  to draft.
+- Scheduled articles are published by a periodic task with one conditional UPDATE, so two
+  workers never publish one twice.
+- Comments wait in the review queue; approving publishes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from xiaoyou.content import policy_articles
+from xiaoyou.content.models import (
+    Article,
+    ArticleAttachment,
+    ArticleCategory,
+    ArticleComment,
+    ArticleRevision,
+    ArticleStatus,
+    CommentStatus,
+)
+from xiaoyou.core import audit, fragment_cache, policy, reviews
+from xiaoyou.core import images as core_images
+from xiaoyou.core.errors import ApplicationError
+from xiaoyou.core.richtext import plain_text, sanitize
+from xiaoyou.organizations.models import Organization
+
+ARTICLE_REVIEW_KIND = "content.article"
+COMMENT_REVIEW_KIND = "content.article_comment"
+# Hall fragments built from published articles (home section "News").
+ARTICLES_TOPIC = "content.articles"
+TITLE_MAX_LENGTH = 120
+BODY_MAX_LENGTH = 200_000
+COMMENT_MAX_LENGTH = 500
+COVER_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+TEXT_FIELDS = {"source": 100, "author_name": 60}
+
+# Office Open XML documents are zip archives whose main part sits in a known folder.
+OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt
+OLE_EXTENSIONS = ("doc", "xls", "ppt")
+
+
+# --- Cleaning -----------------------------------------------------------------------------------
+
+
+def _clean_title(value: Any) -> str:
+    title = " ".join(str(value or "").split())[:TITLE_MAX_LENGTH]
+    if not title:
+        raise ApplicationError("article_title_required")
+    return title
+
+
+def _clean_body(value: Any) -> tuple[str, str]:
+    body = sanitize(str(value or "")[:BODY_MAX_LENGTH])
+    return body, plain_text(body)
+
+
+def _clean_category(value: Any, org: Organization) -> ArticleCategory | None:
+    if value in (None, ""):
+        return None
+    category = (
+        value
+        if isinstance(value, ArticleCategory)
+        else ArticleCategory.objects.filter(pk=value).first()
+    )
+    # A category of the organization or of one above it (a college uses the school's columns).
+    if category is None or not org.path.startswith(category.org.path):
+        raise ApplicationError("article_category_invalid")
+    return category
+
+
+def _cover_file(upload: Any) -> ContentFile[bytes]:
+    try:
+        extension = core_images.image_validate(upload, max_bytes=COVER_MAX_BYTES)
+    except ValidationError as error:
+        raise ApplicationError("invalid_input", " ".join(error.messages)) from None
+    upload.seek(0)
+    return ContentFile(upload.read(), name=f"cover.{extension}")
+
+
+def _apply(article: Article, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Sets the given editable fields on `article`; returns the changes (for the audit)."""
+    changes: dict[str, list[Any]] = {}
+
+    def put(name: str, value: Any) -> None:
+        before = getattr(article, name)
+        if before != value:
+            changes[name] = [getattr(before, "pk", before), getattr(value, "pk", value)]
+            setattr(article, name, value)
+
+    if "title" in fields:
+        put("title", _clean_title(fields["title"]))
+    if "body" in fields:
+        body, text = _clean_body(fields["body"])
+        if article.body != body:
+            changes["body"] = [len(article.body), len(body)]
+            article.body = body
+            article.body_text = text
+    for name, limit in TEXT_FIELDS.items():
+        if name in fields:
+            put(name, " ".join(str(fields[name] or "").split())[:limit])
+    if "category" in fields:
+        put("category", _clean_category(fields["category"], article.org))
+    if "allows_comments" in fields:
+        put("allows_comments", bool(fields["allows_comments"]))
+    if fields.get("cover"):
+        article.cover.save("cover.jpg", _cover_file(fields["cover"]), save=False)
+        changes["cover"] = [None, str(article.cover.name)]
+    elif fields.get("remove_cover") and article.cover:
+        changes["cover"] = [str(article.cover.name), None]
+        article.cover = None  # type: ignore[assignment]
+    return changes
+
+
+def _revision_add(article: Article, editor: Any) -> ArticleRevision:
+    last = article.revisions.aggregate(number=Max("number"))["number"] or 0
+    return ArticleRevision.objects.create(
+        article=article, number=last + 1, title=article.title, body=article.body, editor=editor
+    )
+
+
+def _lock(article: Article) -> Article:
+    return Article.objects.select_for_update(of=("self",)).select_related("org").get(pk=article.pk)
+
+
+def _announce() -> None:
+    fragment_cache.invalidate(ARTICLES_TOPIC)
+
+
+# --- Articles -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_create(
+    *, actor: Any, org: Organization, title: str, body: str = "", **fields: Any
+) -> Article:
+    """A new draft of `org`: its admins, or an admin of one of its sub-organizations (whose
+    article then needs the organization's review). Stores revision 1, audited."""
+    if not policy_articles.may_write_for(actor, org):
+        policy.require(actor, "manage", Article, org=org)
+    article = Article(org=org, created_by=actor, status=ArticleStatus.DRAFT)
+    if not policy_articles.manages(actor, org):
+        article.source_org = _source_org(actor, org)
+    _apply(article, {"title": title, "body": body, **fields})
+    article.save()
+    _revision_add(article, actor)
+    audit.record(actor=actor, action="content.article.create", obj=article, org=org)
+    return article
+
+
+def _source_org(actor: Any, org: Organization) -> Organization | None:
+    """The sub-organization of `org` that the actor administers (the nearest one)."""
+    from xiaoyou.organizations.models import Role
+    from xiaoyou.organizations.selectors import role_paths
+
+    paths = sorted(
+        (
+            path
+            for path in role_paths(actor, Role.ADMIN)
+            if path.startswith(org.path) and path != org.path
+        ),
+        key=len,
+    )
+    return Organization.objects.filter(path=paths[0]).first() if paths else None
+
+
+@transaction.atomic
+def article_update(*, actor: Any, article: Article, **fields: Any) -> Article:
+    """Changes an article; a new revision when the title or body changed, audited."""
+    article = _lock(article)
+    policy.require(actor, "edit", article)
+    if article.status == ArticleStatus.DELETED:
+        raise ApplicationError("article_wrong_status")
+    changes = _apply(article, fields)
+    if changes:
+        article.save()
+        if "title" in changes or "body" in changes:
+            _revision_add(article, actor)
+        audit.record(
+            actor=actor,
+            action="content.article.update",
+            obj=article,
+            org=article.org,
+            changes=changes,
+        )
+        if article.status == ArticleStatus.PUBLISHED:
+            _announce()
+    return article
+
+
+def _set_status(article: Article, actor: Any, status: str, **extra: Any) -> None:
+    before = article.status
+    article.status = status
+    for key, value in extra.items():
+        setattr(article, key, value)
+    article.save(update_fields=["status", *extra.keys(), "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"content.article.{status}",
+        obj=article,
+        org=article.org,
+        changes={"status": [before, status]},
+    )
+    _announce()
+
+
+@transaction.atomic
+def article_publish(*, actor: Any, article: Article) -> Article:
+    """Publishes a draft or scheduled article now; its managers only, audited."""
+    article = _lock(article)
+    policy.require(actor, "manage", article)
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.SCHEDULED):
+        raise ApplicationError("article_wrong_status")
+    if not article.body_text and "<img" not in article.body:
+        raise ApplicationError("article_body_required")
+    _set_status(article, actor, ArticleStatus.PUBLISHED, published_at=timezone.now())
+    return article
+
+
+@transaction.atomic
+def article_schedule(*, actor: Any, article: Article, publish_at: dt.datetime) -> Article:
+    """定时发布: the article is published by the periodic task at `publish_at` (future)."""
+    article = _lock(article)
+    policy.require(actor, "manage", article)
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.SCHEDULED):
+        raise ApplicationError("article_wrong_status")
+    if publish_at <= timezone.now():
+        raise ApplicationError("article_publish_at_past")
+    if not article.body_text and "<img" not in article.body:
+        raise ApplicationError("article_body_required")
+    _set_status(article, actor, ArticleStatus.SCHEDULED, publish_at=publish_at)
+    return article
+
+
+def articles_publish_due(*, now: dt.datetime | None = None) -> int:
+    """Publishes every scheduled article whose time has come; one conditional UPDATE (a second
+    worker running at the same time finds nothing left). Returns how many it published."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = Article.objects.filter(status=ArticleStatus.SCHEDULED, publish_at__lte=now).update(
+            status=ArticleStatus.PUBLISHED, published_at=F("publish_at"), updated_at=now
+        )
+        if count:
+            _announce()
+    return count
+
+
+@transaction.atomic
+def article_submit_for_review(
+    *, actor: Any, article: Article, publish_at: dt.datetime | None = None
+) -> Article:
+    """Sends a draft to the review queue of its organization (a sub-organization's article);
+    `publish_at` asks for publication later once approved."""
+    article = _lock(article)
+    policy.require(actor, "submit", article)
+    if article.status != ArticleStatus.DRAFT:
+        raise ApplicationError("article_wrong_status")
+    if not article.body_text and "<img" not in article.body:
+        raise ApplicationError("article_body_required")
+    article.status = ArticleStatus.IN_REVIEW
+    article.publish_at = publish_at if publish_at and publish_at > timezone.now() else None
+    article.save(update_fields=["status", "publish_at", "updated_at"])
+    source = article.source_org.name if article.source_org is not None else ""
+    reviews.review_submit(
+        obj=article,
+        submitter=actor,
+        org=article.org,
+        kind=ARTICLE_REVIEW_KIND,
+        summary=f"{article.title}" + (f" ({source})" if source else ""),
+    )
+    return article
+
+
+def _flag(actor: Any, article: Article, name: str, value: bool) -> Article:
+    article = _lock(article)
+    policy.require(actor, "manage", article)
+    if getattr(article, name) != value:
+        setattr(article, name, value)
+        article.save(update_fields=[name, "updated_at"])
+        audit.record(
+            actor=actor,
+            action=f"content.article.{name}",
+            obj=article,
+            org=article.org,
+            changes={name: [not value, value]},
+        )
+        _announce()
+    return article
+
+
+@transaction.atomic
+def article_pin(*, actor: Any, article: Article, pinned: bool = True) -> Article:
+    """置顶 (or not): pinned articles lead the lists; managers only, audited."""
+    return _flag(actor, article, "is_pinned", pinned)
+
+
+@transaction.atomic
+def article_recommend(*, actor: Any, article: Article, recommended: bool = True) -> Article:
+    """推荐 (or not): recommended articles show in the hall's News section first."""
+    return _flag(actor, article, "is_recommended", recommended)
+
+
+@transaction.atomic
+def article_delete(*, actor: Any, article: Article) -> Article:
+    """Deletes (softly: restorable) an article; managers only, audited. A pending review item
+    is left to the queue, whose callbacks ignore a deleted article."""
+    article = _lock(article)
+    policy.require(actor, "manage", article)
+    if article.status == ArticleStatus.DELETED:
+        return article
+    _set_status(
+        article,
+        actor,
+        ArticleStatus.DELETED,
+        status_before_delete=article.status,
+        is_pinned=False,
+    )
+    return article
+
+
+@transaction.atomic
+def article_restore(*, actor: Any, article: Article) -> Article:
+    """Restores a deleted article: published or scheduled as it was, otherwise a draft (an
+    article deleted while in review goes back to draft, to be submitted again)."""
+    article = _lock(article)
+    policy.require(actor, "manage", article)
+    if article.status != ArticleStatus.DELETED:
+        raise ApplicationError("article_wrong_status")
+    status = article.status_before_delete
+    if status not in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED):
+        status = ArticleStatus.DRAFT
+    _set_status(article, actor, status, status_before_delete="")
+    return article
+
+
+@transaction.atomic
+def revision_restore(*, actor: Any, revision: ArticleRevision) -> Article:
+    """Puts a revision's title and body back (stored as a new revision), audited."""
+    article = article_update(
+        actor=actor, article=revision.article, title=revision.title, body=revision.body
+    )
+    audit.record(
+        actor=actor,
+        action="content.article.revision_restore",
+        obj=article,
+        org=article.org,
+        changes={"revision": [None, revision.number]},
+    )
+    return article
+
+
+def article_view(*, article: Article) -> None:
+    """Counts one view (an UPDATE with F(): concurrent readers never lose a count)."""
+    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+
+def attachment_kind(upload: Any) -> str:
+    """The real type of an upload by its content (magic bytes), or ApplicationError."""
+    size = getattr(upload, "size", 0) or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise ApplicationError("article_file_too_large", limit=filesizeformat(ATTACHMENT_MAX_BYTES))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    name = str(getattr(upload, "name", "") or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and extension in OFFICE_FOLDERS:
+        try:
+            with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            names = []
+        upload.seek(0)
+        folder = OFFICE_FOLDERS[extension]
+        if "[Content_Types].xml" in names and any(item.startswith(folder) for item in names):
+            return extension
+        raise ApplicationError("article_file_type")
+    if head.startswith(OLE_MAGIC) and extension in OLE_EXTENSIONS:
+        return extension
+    try:
+        kind = core_images.image_validate(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+    except ValidationError:
+        raise ApplicationError("article_file_type") from None
+    upload.seek(0)
+    return kind
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, article: Article, upload: Any) -> ArticleAttachment:
+    """Attaches a document or image, checked by its real type and size and stored under a
+    random name with the real extension; editors of the article only, audited."""
+    article = _lock(article)
+    policy.require(actor, "edit", article)
+    if article.attachments.count() >= MAX_ATTACHMENTS:
+        raise ApplicationError("article_too_many_files", limit=MAX_ATTACHMENTS)
+    kind = attachment_kind(upload)
+    original_name = str(getattr(upload, "name", "") or f"file.{kind}").rsplit("/", 1)[-1]
+    attachment = ArticleAttachment(
+        article=article,
+        original_name=original_name[:200],
+        kind=kind,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"upload.{kind}", ContentFile(upload.read()), save=False)
+    attachment.save()
+    audit.record(
+        actor=actor,
+        action="content.article.attachment_add",
+        obj=article,
+        org=article.org,
+        changes={"attachment": [None, attachment.original_name]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor: Any, attachment: ArticleAttachment) -> None:
+    """Removes an attachment and its file (after commit); editors only, audited."""
+    article = _lock(attachment.article)
+    policy.require(actor, "edit", article)
+    name = str(attachment.file.name)
+    storage = attachment.file.storage
+    audit.record(
+        actor=actor,
+        action="content.article.attachment_delete",
+        obj=article,
+        org=article.org,
+        changes={"attachment": [attachment.original_name, None]},
+    )
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Categories --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(
+    *, actor: Any, org: Organization, name: str, position: int = 0
+) -> ArticleCategory:
+    """A category of `org`; its admins only, audited; names are unique per organization."""
+    policy.require(actor, "manage", ArticleCategory, org=org)
+    name = " ".join(str(name or "").split())[:40]
+    if not name:
+        raise ApplicationError("article_category_name_required")
+    if ArticleCategory.objects.filter(org=org, name=name).exists():
+        raise ApplicationError("article_category_exists")
+    category = ArticleCategory.objects.create(org=org, name=name, position=max(0, position))
+    audit.record(actor=actor, action="content.category.create", obj=category, org=org)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, actor: Any, category: ArticleCategory) -> None:
+    """Deletes a category; its articles keep existing without one. Admins only, audited."""
+    policy.require(actor, "manage", category)
+    audit.record(
+        actor=actor,
+        action="content.category.delete",
+        obj=category,
+        org=category.org,
+        changes={"name": [category.name, None]},
+    )
+    category.delete()
+    _announce()
+
+
+# --- Comments ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_post(*, actor: Any, article: Article, body: str) -> ArticleComment:
+    """A comment waits for approval in the organization's review queue; rate-limited."""
+    from xiaoyou.core import ratelimit
+
+    policy.require(actor, "comment", article)
+    text = str(body or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ApplicationError("article_comment_required")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ApplicationError("article_comment_too_long", limit=COMMENT_MAX_LENGTH)
+    rule = ratelimit.Rule(f"content:article_comment:{actor.pk}", ratelimit.Rate(10, 600))
+    if ratelimit.hit_all([rule]) is not None:
+        raise ApplicationError("rate_limited", status=429)
+    comment = ArticleComment.objects.create(article=article, author=actor, body=text)
+    reviews.review_submit(
+        obj=comment,
+        submitter=actor,
+        org=article.org,
+        kind=COMMENT_REVIEW_KIND,
+        summary=f"{article.title} — {text[:120]}",
+    )
+    return comment
+
+
+MODERATION_ACTIONS = ("approve", "reject", "hide")
+
+
+def comment_moderate(*, actor: Any, comment: ArticleComment, action: str) -> ArticleComment:
+    """Approves or rejects a waiting comment (deciding its review item), or hides a published
+    one; admins of the article's organization only, audited."""
+    from xiaoyou.core.models import ReviewItem, ReviewStatus
+
+    if action not in MODERATION_ACTIONS:
+        raise ApplicationError("content_unknown_action")
+    policy.require(actor, "moderate", comment)
+    if action in ("approve", "reject") and comment.status == CommentStatus.PENDING:
+        from django.contrib.contenttypes.models import ContentType
+
+        item = ReviewItem.objects.filter(
+            kind=COMMENT_REVIEW_KIND,
+            content_type=ContentType.objects.get_for_model(ArticleComment),
+            object_id=str(comment.pk),
+            status=ReviewStatus.PENDING,
+        ).first()
+        if item is not None:
+            reviews.review_decide(
+                item=item,
+                actor=actor,
+                approved=action == "approve",
+                reason="" if action == "approve" else gettext("Not suitable for publication."),
+            )
+            comment.refresh_from_db()
+            return comment
+    with transaction.atomic():
+        locked = ArticleComment.objects.select_for_update().get(pk=comment.pk)
+        before = locked.status
+        if action == "approve":
+            locked.status = CommentStatus.PUBLISHED
+            locked.published_at = locked.published_at or timezone.now()
+        else:
+            locked.status = (
+                CommentStatus.HIDDEN
+                if before == CommentStatus.PUBLISHED
+                else CommentStatus.REJECTED
+            )
+        if locked.status != before:
+            locked.save(update_fields=["status", "published_at", "updated_at"])
+            audit.record(
+                actor=actor,
+                action=f"content.article_comment.{action}",
+                obj=locked,
+                org=comment.article.org,
+                changes={"status": [before, locked.status]},
+            )
+    return locked
+
+
+# --- Review queue -------------------------------------------------------------------------------
+
+
+def _approve_article(article: Article, *, item: Any, actor: Any, reason: str) -> None:
+    if article.status != ArticleStatus.IN_REVIEW:
+        return
+    now = timezone.now()
+    if article.publish_at and article.publish_at > now:
+        article.status = ArticleStatus.SCHEDULED
+    else:
+        article.status = ArticleStatus.PUBLISHED
+        article.published_at = now
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    _announce()
+
+
+def _reject_article(article: Article, *, item: Any, actor: Any, reason: str) -> None:
+    if article.status == ArticleStatus.IN_REVIEW:
+        article.status = ArticleStatus.DRAFT
+        article.save(update_fields=["status", "updated_at"])
+
+
+def _article_details(article: Article) -> list[tuple[Any, Any]]:
+    from django.utils.translation import gettext_lazy as _
+
+    return [
+        (_("Organization"), article.org.name),
+        (_("Submitted by"), article.source_org.name if article.source_org is not None else ""),
+        (_("Title"), article.title),
+        (_("Source"), article.source),
+        (_("Author"), article.author_name),
+        (_("Text"), article.body_text[:500]),
+        (_("Publish at"), article.publish_at or ""),
+    ]
+
+
+def _approve_comment(comment: ArticleComment, *, item: Any, actor: Any, reason: str) -> None:
+    if comment.status == CommentStatus.PENDING:
+        comment.status = CommentStatus.PUBLISHED
+        comment.published_at = timezone.now()
+        comment.save(update_fields=["status", "published_at", "updated_at"])
+
+
+def _reject_comment(comment: ArticleComment, *, item: Any, actor: Any, reason: str) -> None:
+    if comment.status == CommentStatus.PENDING:
+        comment.status = CommentStatus.REJECTED
+        comment.save(update_fields=["status", "updated_at"])
+
+
+def _comment_details(comment: ArticleComment) -> list[tuple[Any, Any]]:
+    from django.utils.translation import gettext_lazy as _
+
+    return [
+        (_("Article"), comment.article.title),
+        (_("Author"), str(comment.author)),
+        (_("Comment"), comment.body),
+    ]
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    reviews.register(
+        ARTICLE_REVIEW_KIND,
+        model=Article,
+        label=_("Articles"),
+        on_approve=_approve_article,
+        on_reject=_reject_article,
+        details=_article_details,
+        order=55,
+    )
+    reviews.register(
+        COMMENT_REVIEW_KIND,
+        model=ArticleComment,
+        label=_("Article comments"),
+        on_approve=_approve_comment,
+        on_reject=_reject_comment,
+        details=_comment_details,
+        order=56,
+    )
