@@ -22,6 +22,9 @@ class ContentConfig(AppConfig):
         from xiaoyou.content import ui_articles  # 文章
 
         ui_articles.register()
+        from xiaoyou.content import ui_faces  # 人脸识别
+
+        ui_faces.register()
 
 
 def _register_console() -> None:

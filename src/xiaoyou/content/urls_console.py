@@ -69,3 +69,7 @@ urlpatterns += [
         name="content_article_category_delete",
     ),
 ]
+
+from xiaoyou.content.urls_faces import console_urlpatterns as _faces  # noqa: E402 - 人脸识别
+
+urlpatterns += _faces

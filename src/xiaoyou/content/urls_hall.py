@@ -33,3 +33,7 @@ urlpatterns += [
         name="content_article_attachment",
     ),
 ]
+
+from xiaoyou.content.urls_faces import hall_urlpatterns as _faces  # noqa: E402 - 人脸识别
+
+urlpatterns += _faces

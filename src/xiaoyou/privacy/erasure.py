@@ -171,6 +171,9 @@ def account_delete(*, actor: Any, reauthenticated_by: str) -> Erasure:
         erased: dict[str, Any] = {**alumni_erased}
         erased.update(_erase_organizations(user))
         erased.update(_erase_community(user))
+        from xiaoyou.content.services.faces import face_data_erase  # 人脸识别 (PIPL: sensitive)
+
+        erased.update(face_data_erase(user))
         erased["consents_withdrawn"] = Consent.objects.filter(
             user=user, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())

@@ -100,6 +100,9 @@ def photo_store(
     photo.save()
     if not photo.thumbnails:
         transaction.on_commit(partial(_enqueue_thumbnails, photo.pk))
+    from xiaoyou.content.services.faces import photo_faces_enqueue_on_commit  # 人脸识别
+
+    photo_faces_enqueue_on_commit(photo)
     return photo
 
 
