@@ -104,6 +104,7 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
         assert keys == [
             "events",
             "org_directory",
+            "donations",
             "community_board",
             "community_help",
             "content_albums",
