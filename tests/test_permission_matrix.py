@@ -1168,6 +1168,84 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Articles (文章, issue 8 item 1) -------------------------------------------------------------
+
+
+def _college_article(world: World) -> dict[str, Any]:
+    from xiaoyou.content.services.articles import article_create
+
+    article = article_create(
+        actor=world.college_admin, org=world.tree.club, title="俱乐部新闻", body="<p>正文</p>"
+    )
+    return {"pk": article.pk}
+
+
+def _college_article_attachment(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoyou.content.models import Article
+    from xiaoyou.content.services.articles import attachment_add
+
+    article = Article.objects.get(pk=_college_article(world)["pk"])
+    attachment = attachment_add(
+        actor=world.college_admin, article=article, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+    )
+    return {"pk": attachment.pk}
+
+
+def _college_article_revision(world: World) -> dict[str, Any]:
+    from xiaoyou.content.models import ArticleRevision
+
+    revision = ArticleRevision.objects.get(article_id=_college_article(world)["pk"])
+    return {"pk": revision.pk}
+
+
+def _college_article_comment(world: World) -> dict[str, Any]:
+    from xiaoyou.content.models import Article
+    from xiaoyou.content.services.articles import article_publish, comment_post
+
+    article = Article.objects.get(pk=_college_article(world)["pk"])
+    article = article_publish(actor=world.college_admin, article=article)
+    comment = comment_post(actor=UserFactory(), article=article, body="好文章")
+    return {"pk": comment.pk}
+
+
+def _college_article_category(world: World) -> dict[str, Any]:
+    from xiaoyou.content.services.articles import category_create
+
+    category = category_create(actor=world.college_admin, org=world.tree.club, name="赛事")
+    return {"pk": category.pk}
+
+
+def _pdf_upload(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4")}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:content_article_edit": Case(_college_article),
+        "console:content_article_action": Case(
+            _college_article, method="post", data=lambda world: {"action": "pin"}
+        ),
+        "console:content_article_attachment_upload": Case(
+            _college_article, method="post", data=_pdf_upload
+        ),
+        "console:content_article_attachment_delete": Case(
+            _college_article_attachment, method="post"
+        ),
+        "console:content_article_revisions": Case(_college_article),
+        "console:content_article_revision_restore": Case(_college_article_revision, method="post"),
+        "console:content_article_comments": Case(_college_article),
+        "console:content_article_comment_moderate": Case(
+            _college_article_comment, method="post", data=lambda world: {"action": "approve"}
+        ),
+        "console:content_article_category_delete": Case(_college_article_category, method="post"),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 
