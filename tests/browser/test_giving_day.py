@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_giving_day_leaderboard_and_challenge_move_live(
     mobile_page,
     screenshot,
-    gateway,
+    gateway,  # noqa: F811 - the fixture imported above
     org_tree,
     college_admin,
-    verified_alumnus,  # noqa: F811
+    verified_alumnus,
 ):
     project = ProjectFactory(org=org_tree.college, title="计算机学院奖学金")
     now = timezone.now()

@@ -224,3 +224,19 @@ def test_console_beneficiaries_page(client, project, college_admin, unverified_u
     assert post.status == PostStatus.PUBLISHED
     todo = client.get(reverse("console:reviews"))
     assert todo.status_code == 200
+
+
+def test_donors_see_the_posts_in_my_donations(
+    client, project, student, college_admin, outsider, gateway, django_capture_on_commit_callbacks
+):
+    gift = give(project, outsider, amount=5000)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(gift)
+    shown = post_create(actor=student, project=project, body="收到奖学金，谢谢！")
+    post_create(actor=student, project=project, body="尚未审核")
+    post_moderate(actor=college_admin, post=shown, action="publish")
+    client.force_login(outsider)
+    html = client.get(reverse("hall:my_donations")).content.decode()
+    assert "收到奖学金，谢谢！" in html and "尚未审核" not in html
+    client.force_login(student)  # no gift: nothing
+    assert "data-donor-posts" not in client.get(reverse("hall:my_donations")).content.decode()

@@ -320,3 +320,17 @@ def test_another_organizations_admin_sees_no_day(client, regional_admin, day):
     console_login(client, regional_admin)
     assert "计算机学院 捐赠日" not in client.get(reverse("console:giving_days")).content.decode()
     assert client.get(reverse("console:giving_day", args=[day.pk])).status_code == 404
+
+
+def test_the_hall_list_links_a_day_under_way(client, org_tree, college_admin, day):
+    later = giving_day_create(
+        actor=college_admin,
+        org=org_tree.college,
+        title="明年的捐赠日",
+        starts_at=_hours(24 * 300),
+        ends_at=_hours(24 * 301),
+    )
+    giving_day_publish(actor=college_admin, day=later)
+    html = client.get(reverse("hall:donation_projects")).content.decode()
+    assert f'data-giving-day-link="{day.pk}"' in html
+    assert f'data-giving-day-link="{later.pk}"' not in html

@@ -182,3 +182,15 @@ def giving_day_figures(day: GivingDay, *, other_label: str = "") -> GivingDayFig
         [(name, raised, gifts_, donors) for name, (raised, gifts_, donors) in colleges.items()]
     )
     return result
+
+
+def giving_days_on_now() -> list[GivingDay]:
+    """Published giving days under way now (the hall's list shows them on top)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return list(
+        GivingDay.objects.filter(
+            status=GivingDayStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now
+        ).order_by("ends_at", "pk")[:3]
+    )

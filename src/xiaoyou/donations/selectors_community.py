@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from xiaoyou.donations.models import BeneficiaryPost, DonationProject, PostStatus
@@ -16,6 +18,19 @@ def published_posts(project: DonationProject) -> QuerySet[BeneficiaryPost]:
     )
 
 
-def posts_of_author(project: DonationProject, user: object) -> QuerySet[BeneficiaryPost]:
+def posts_of_author(project: DonationProject, user: Any) -> QuerySet[BeneficiaryPost]:
     """The author's own posts of the project, whatever their status (they see what waits)."""
-    return BeneficiaryPost.objects.filter(project=project, author_id=getattr(user, "pk", None))
+    return BeneficiaryPost.objects.filter(project=project, author=user)
+
+
+def posts_for_donor(user: Any, *, limit: int = 10) -> list[BeneficiaryPost]:
+    """我的捐赠: the latest published posts of the projects the user gave to (a paid gift), with
+    their project and author (one query)."""
+    from xiaoyou.donations.models import Donation, DonationStatus
+
+    given = Donation.objects.filter(user=user, status=DonationStatus.PAID).values("project_id")
+    return list(
+        BeneficiaryPost.objects.filter(project_id__in=given, status=PostStatus.PUBLISHED)
+        .select_related("project", "author")
+        .order_by("-published_at", "-id")[:limit]
+    )

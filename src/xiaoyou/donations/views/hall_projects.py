@@ -29,7 +29,8 @@ from xiaoyou.donations.selectors import (
     projects_public,
     transparency,
 )
-from xiaoyou.donations.selectors_community import published_posts
+from xiaoyou.donations.selectors_campaigns import giving_days_on_now
+from xiaoyou.donations.selectors_community import posts_for_donor, published_posts
 from xiaoyou.donations.services.giving import project_is_open
 from xiaoyou.payments.money import format_yuan
 
@@ -62,7 +63,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     queryset = queryset.order_by("-is_recommended", "-published_at", "-id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "donations/hall/project_list.html", {"page": page, "q": text, "state": state}
+        request,
+        "donations/hall/project_list.html",
+        {"page": page, "q": text, "state": state, "giving_days": giving_days_on_now()},
     )
 
 
@@ -220,7 +223,11 @@ def my_donations_page(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     gifts = list(my_donations(request.user)[:100])
     total = sum(gift.net_amount for gift in gifts if gift.status != DonationStatus.PENDING)
-    return render(request, "donations/hall/mine.html", {"gifts": gifts, "total": total})
+    return render(
+        request,
+        "donations/hall/mine.html",
+        {"gifts": gifts, "total": total, "donor_posts": posts_for_donor(request.user)},
+    )
 
 
 def my_donations_entry(request: HttpRequest) -> str:
