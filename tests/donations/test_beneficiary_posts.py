@@ -213,7 +213,14 @@ def test_console_beneficiaries_page(client, project, college_admin, unverified_u
         student.pk,
         unverified_user.pk,
     }
-    post = post_create(actor=student, project=project, body="感谢")
+    post = post_create(
+        actor=student, project=project, body="感谢", photo=upload("p.jpg", jpeg_bytes())
+    )
+    item = reviews.ReviewItem.objects.get(kind=REVIEW_KIND, object_id=str(post.pk))
+    todo = client.get(reverse("console:reviews")).content.decode()
+    assert "励学奖学金: 感谢" in todo
+    detail = client.get(reverse("console:review_detail", args=[item.pk]))
+    assert detail.status_code == 200 and post.photo.url in detail.content.decode()
     page = client.get(url + "?status=pending")
     assert page.status_code == 200 and f'data-post="{post.pk}"' in page.content.decode()
     client.post(
@@ -221,9 +228,8 @@ def test_console_beneficiaries_page(client, project, college_admin, unverified_u
         {"action": "publish"},
     )
     post.refresh_from_db()
-    assert post.status == PostStatus.PUBLISHED
-    todo = client.get(reverse("console:reviews"))
-    assert todo.status_code == 200
+    item.refresh_from_db()
+    assert (post.status, item.status) == (PostStatus.PUBLISHED, ReviewStatus.APPROVED)
 
 
 def test_donors_see_the_posts_in_my_donations(

@@ -334,3 +334,21 @@ def test_the_hall_list_links_a_day_under_way(client, org_tree, college_admin, da
     html = client.get(reverse("hall:donation_projects")).content.decode()
     assert f'data-giving-day-link="{day.pk}"' in html
     assert f'data-giving-day-link="{later.pk}"' not in html
+
+
+def test_hall_page_queries_do_not_grow_with_gifts(client, day, projects):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("hall:giving_day", args=[day.pk])
+    client.get(url)  # warm the per-process caches (branding, sessions)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for index in range(12):
+        _gift(projects[index % 2], UserFactory(), amount=100, class_year=1990 + index)
+    assert count() == few

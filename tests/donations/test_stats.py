@@ -178,3 +178,24 @@ def test_not_for_alumni(client, org_tree, verified_alumnus):
     assert client.get(reverse("console:donation_statistics")).status_code == 403
     client.logout()
     assert client.get(reverse("console:donation_statistics")).status_code == 302
+
+
+def test_console_page_queries_do_not_grow_with_gifts(client, org_tree, giving, college_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    console_login(client, college_admin)
+    url = reverse("console:donation_statistics")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for index in range(12):
+        _gift(
+            giving[0], UserFactory(), amount=100, paid_at=_at(2025, 1 + index, 5), class_year=1990
+        )
+    assert count() == few
