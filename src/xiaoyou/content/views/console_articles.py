@@ -9,6 +9,7 @@ policy-scoped selector, so another organization's article is a 404.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -240,11 +241,18 @@ def article_create(request: HttpRequest) -> HttpResponse:
         categories=_categories_for(org),
         initial={"org": org.pk, "allows_comments": True},
     )
+    # The editor script shows "Submit for review" instead of the publish buttons when an
+    # organization the user only writes for (a parent of theirs) is chosen.
+    form.fields["org"].widget.attrs["data-managed"] = json.dumps(
+        [item.pk for item in orgs if policy_articles.manages(request.user, item)]
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("org")
         data.pop("publish_at")
         mode = request.POST.get("mode", "")
+        if mode in (PUBLISH_NOW, PUBLISH_LATER) and not policy_articles.manages(request.user, org):
+            mode = SUBMIT
         try:
             article = services.article_create(actor=request.user, org=org, **data)
         except ApplicationError as error:

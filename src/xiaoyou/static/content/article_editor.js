@@ -61,6 +61,14 @@
   textarea.hidden = true;
   textarea.parentNode.insertBefore(toolbar, textarea);
   textarea.parentNode.insertBefore(editor, textarea);
+  var orgSelect = document.querySelector("select[data-managed]");
+  function showButtons() {
+    var managed = JSON.parse(orgSelect.getAttribute("data-managed"));
+    var manages = managed.indexOf(parseInt(orgSelect.value, 10)) !== -1;
+    document.querySelectorAll("[data-managed-only]").forEach(function (el) { el.hidden = !manages; });
+    document.querySelectorAll("[data-submission-only]").forEach(function (el) { el.hidden = manages; });
+  }
+  if (orgSelect) { orgSelect.addEventListener("change", showButtons); showButtons(); }
   var form = textarea.form;
   if (form) {
     form.addEventListener("submit", function () {
