@@ -90,6 +90,12 @@ def _scanned(album, image: Image.Image | None = None, **fields) -> Photo:
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    # Chinese is the default language; assertions here read the English msgids.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_index():
     face_index.clear()
     yield
