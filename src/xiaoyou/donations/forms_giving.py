@@ -24,7 +24,7 @@ def _datetime_field(label: Any) -> forms.DateTimeField:
 
 class GivingDayForm(forms.Form):
     org = forms.ChoiceField(label=_("Organization"))
-    title = forms.CharField(label=_("Name"), max_length=120)
+    title = forms.CharField(label=_("Title"), max_length=120)
     summary = forms.CharField(
         label=_("Summary"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
