@@ -1184,7 +1184,7 @@ def _college_article_attachment(world: World) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from xiaoyou.content.models import Article
-    from xiaoyou.content.services.articles import attachment_add
+    from xiaoyou.content.services.article_files import attachment_add
 
     article = Article.objects.get(pk=_college_article(world)["pk"])
     attachment = attachment_add(
@@ -1202,7 +1202,8 @@ def _college_article_revision(world: World) -> dict[str, Any]:
 
 def _college_article_comment(world: World) -> dict[str, Any]:
     from xiaoyou.content.models import Article
-    from xiaoyou.content.services.articles import article_publish, comment_post
+    from xiaoyou.content.services.article_comments import comment_post
+    from xiaoyou.content.services.articles import article_publish
 
     article = Article.objects.get(pk=_college_article(world)["pk"])
     article = article_publish(actor=world.college_admin, article=article)

@@ -23,6 +23,7 @@ from xiaoyou.content.models import (
     ArticleStatus,
     CommentStatus,
 )
+from xiaoyou.content.services import article_comments, article_files
 from xiaoyou.content.services import articles as services
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
@@ -293,17 +294,17 @@ def test_who_may_write_for_whom(
 
 def test_attachments_by_real_type_renamed_on_disk(org_tree, college_admin):
     article = _article(college_admin, org_tree.college)
-    pdf = services.attachment_add(
+    pdf = article_files.attachment_add(
         actor=college_admin,
         article=article,
         upload=SimpleUploadedFile("通知.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf"),
     )
-    docx = services.attachment_add(
+    docx = article_files.attachment_add(
         actor=college_admin,
         article=article,
         upload=SimpleUploadedFile("报名表.docx", _docx_bytes()),
     )
-    image = services.attachment_add(
+    image = article_files.attachment_add(
         actor=college_admin,
         article=article,
         upload=SimpleUploadedFile("photo.html", png_bytes()),
@@ -323,14 +324,14 @@ def test_attachments_by_real_type_renamed_on_disk(org_tree, college_admin):
         ("sheet.xlsx", _docx_bytes()),  # a Word document named .xlsx
     ):
         with pytest.raises(ApplicationError) as error:
-            services.attachment_add(
+            article_files.attachment_add(
                 actor=college_admin, article=article, upload=SimpleUploadedFile(name, content)
             )
         assert error.value.code == "article_file_type", name
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 10)
-    big.size = services.ATTACHMENT_MAX_BYTES + 1
+    big.size = article_files.ATTACHMENT_MAX_BYTES + 1
     with pytest.raises(ApplicationError) as error:
-        services.attachment_add(actor=college_admin, article=article, upload=big)
+        article_files.attachment_add(actor=college_admin, article=article, upload=big)
     assert error.value.code == "article_file_too_large"
     assert article.attachments.count() == 3
 
@@ -370,41 +371,45 @@ def test_view_count_moves_by_update(org_tree, college_admin):
 def test_comments_wait_for_approval(org_tree, college_admin, verified_alumnus, regional_admin):
     article = _article(college_admin, org_tree.college)
     with pytest.raises(PermissionDenied):  # not published yet
-        services.comment_post(actor=verified_alumnus, article=article, body="好")
+        article_comments.comment_post(actor=verified_alumnus, article=article, body="好")
     services.article_publish(actor=college_admin, article=article)
     article.refresh_from_db()
     with pytest.raises(ApplicationError) as error:
-        services.comment_post(actor=verified_alumnus, article=article, body="   ")
+        article_comments.comment_post(actor=verified_alumnus, article=article, body="   ")
     assert error.value.code == "article_comment_required"
     with pytest.raises(ApplicationError) as error:
-        services.comment_post(actor=verified_alumnus, article=article, body="长" * 501)
+        article_comments.comment_post(actor=verified_alumnus, article=article, body="长" * 501)
     assert error.value.code == "article_comment_too_long"
-    comment = services.comment_post(actor=verified_alumnus, article=article, body="期待返校！")
+    comment = article_comments.comment_post(
+        actor=verified_alumnus, article=article, body="期待返校！"
+    )
     assert comment.status == CommentStatus.PENDING
     assert not selectors.comments_published(article).exists()
-    item = ReviewItem.objects.get(kind=services.COMMENT_REVIEW_KIND)
+    item = ReviewItem.objects.get(kind=article_comments.COMMENT_REVIEW_KIND)
     assert (item.org, item.summary) == (org_tree.college, "校友返校日 — 期待返校！")
     with pytest.raises(PermissionDenied):
-        services.comment_moderate(actor=regional_admin, comment=comment, action="approve")
-    services.comment_moderate(actor=college_admin, comment=comment, action="approve")
+        article_comments.comment_moderate(actor=regional_admin, comment=comment, action="approve")
+    article_comments.comment_moderate(actor=college_admin, comment=comment, action="approve")
     comment.refresh_from_db()
     item.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED and item.status == ReviewStatus.APPROVED
     assert list(selectors.comments_published(article)) == [comment]
-    services.comment_moderate(actor=college_admin, comment=comment, action="hide")
+    article_comments.comment_moderate(actor=college_admin, comment=comment, action="hide")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.HIDDEN
     # Rejecting another one through the console decides its review item too.
-    second = services.comment_post(actor=verified_alumnus, article=article, body="广告")
-    services.comment_moderate(actor=college_admin, comment=second, action="reject")
+    second = article_comments.comment_post(actor=verified_alumnus, article=article, body="广告")
+    article_comments.comment_moderate(actor=college_admin, comment=second, action="reject")
     second.refresh_from_db()
     assert second.status == CommentStatus.REJECTED
     assert (
-        ReviewItem.objects.get(object_id=str(second.pk), kind=services.COMMENT_REVIEW_KIND).status
+        ReviewItem.objects.get(
+            object_id=str(second.pk), kind=article_comments.COMMENT_REVIEW_KIND
+        ).status
         == ReviewStatus.REJECTED
     )
     with pytest.raises(ApplicationError):
-        services.comment_moderate(actor=college_admin, comment=second, action="explode")
+        article_comments.comment_moderate(actor=college_admin, comment=second, action="explode")
 
 
 def test_comments_closed(org_tree, college_admin, verified_alumnus):
@@ -412,7 +417,7 @@ def test_comments_closed(org_tree, college_admin, verified_alumnus):
     services.article_publish(actor=college_admin, article=article)
     article.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.comment_post(actor=verified_alumnus, article=article, body="好")
+        article_comments.comment_post(actor=verified_alumnus, article=article, body="好")
     assert ArticleComment.objects.count() == 0
 
 

@@ -20,6 +20,7 @@ from xiaoyou.content.models import (
     ArticleStatus,
     CommentStatus,
 )
+from xiaoyou.content.services import article_comments, article_files
 from xiaoyou.content.services import articles as services
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_console_edit_attachment_revisions_and_restore(client, org_tree, college
 def test_console_comment_moderation(client, org_tree, college_admin, verified_alumnus):
     console_login(client, college_admin)
     article = _published(college_admin, org_tree.college)
-    comment = services.comment_post(actor=verified_alumnus, article=article, body="写得好")
+    comment = article_comments.comment_post(actor=verified_alumnus, article=article, body="写得好")
     page = client.get(reverse("console:content_article_comments", args=[article.pk]))
     assert [item.body for item in page.context["page"].object_list] == ["写得好"]
     client.post(
@@ -262,7 +263,7 @@ def test_hall_comment_waits_then_shows(client, org_tree, college_admin, verified
     comment = ArticleComment.objects.get()
     detail = client.get(reverse("hall:content_article", args=[article.pk]))
     assert detail.context["comments"] == [] and detail.context["my_pending"] == [comment]
-    services.comment_moderate(actor=college_admin, comment=comment, action="approve")
+    article_comments.comment_moderate(actor=college_admin, comment=comment, action="approve")
     detail = client.get(reverse("hall:content_article", args=[article.pk]))
     assert [item.body for item in detail.context["comments"]] == ["很好的文章"]
 
@@ -271,7 +272,7 @@ def test_hall_attachment_download_keeps_the_name(client, org_tree, college_admin
     article = services.article_create(
         actor=college_admin, org=org_tree.college, title="附件", body="<p>见附件</p>"
     )
-    attachment = services.attachment_add(
+    attachment = article_files.attachment_add(
         actor=college_admin,
         article=article,
         upload=SimpleUploadedFile("报名表.pdf", b"%PDF-1.4\n"),

@@ -102,6 +102,7 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
         html = client.get("/").content.decode()
         keys = re.findall(r'data-menu="([^"]+)"', html)
         assert keys == [
+            "content_articles",
             "events",
             "org_directory",
             "donations",

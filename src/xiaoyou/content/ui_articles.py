@@ -11,10 +11,11 @@ HOME_SECTION_SECONDS = 300
 
 def register() -> None:
     from xiaoyou.content import errors_articles, policy_articles, tasks_articles  # noqa: F401
-    from xiaoyou.content.services import articles
+    from xiaoyou.content.services import article_comments, articles
 
     policy_articles.register()
     articles.register()
+    article_comments.register()
     tasks_articles.register()
     _register_shells()
 

@@ -16,27 +16,20 @@ Rules enforced here (policy in content/policy_articles.py):
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from xiaoyou.content import policy_articles
 from xiaoyou.content.models import (
     Article,
-    ArticleAttachment,
     ArticleCategory,
-    ArticleComment,
     ArticleRevision,
     ArticleStatus,
-    CommentStatus,
 )
 from xiaoyou.core import audit, fragment_cache, policy, reviews
 from xiaoyou.core import images as core_images
@@ -45,21 +38,12 @@ from xiaoyou.core.richtext import plain_text, sanitize
 from xiaoyou.organizations.models import Organization
 
 ARTICLE_REVIEW_KIND = "content.article"
-COMMENT_REVIEW_KIND = "content.article_comment"
 # Hall fragments built from published articles (home section "News").
 ARTICLES_TOPIC = "content.articles"
 TITLE_MAX_LENGTH = 120
 BODY_MAX_LENGTH = 200_000
-COMMENT_MAX_LENGTH = 500
 COVER_MAX_BYTES = 5 * 1024 * 1024
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-MAX_ATTACHMENTS = 20
 TEXT_FIELDS = {"source": 100, "author_name": 60}
-
-# Office Open XML documents are zip archives whose main part sits in a known folder.
-OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt
-OLE_EXTENSIONS = ("doc", "xls", "ppt")
 
 
 # --- Cleaning -----------------------------------------------------------------------------------
@@ -376,89 +360,6 @@ def article_view(*, article: Article) -> None:
     Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
 
 
-# --- Attachments -------------------------------------------------------------------------------
-
-
-def attachment_kind(upload: Any) -> str:
-    """The real type of an upload by its content (magic bytes), or ApplicationError."""
-    size = getattr(upload, "size", 0) or 0
-    if size > ATTACHMENT_MAX_BYTES:
-        raise ApplicationError("article_file_too_large", limit=filesizeformat(ATTACHMENT_MAX_BYTES))
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    name = str(getattr(upload, "name", "") or "").lower()
-    extension = name.rsplit(".", 1)[-1] if "." in name else ""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") and extension in OFFICE_FOLDERS:
-        try:
-            with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError):
-            names = []
-        upload.seek(0)
-        folder = OFFICE_FOLDERS[extension]
-        if "[Content_Types].xml" in names and any(item.startswith(folder) for item in names):
-            return extension
-        raise ApplicationError("article_file_type")
-    if head.startswith(OLE_MAGIC) and extension in OLE_EXTENSIONS:
-        return extension
-    try:
-        kind = core_images.image_validate(upload, max_bytes=ATTACHMENT_MAX_BYTES)
-    except ValidationError:
-        raise ApplicationError("article_file_type") from None
-    upload.seek(0)
-    return kind
-
-
-@transaction.atomic
-def attachment_add(*, actor: Any, article: Article, upload: Any) -> ArticleAttachment:
-    """Attaches a document or image, checked by its real type and size and stored under a
-    random name with the real extension; editors of the article only, audited."""
-    article = _lock(article)
-    policy.require(actor, "edit", article)
-    if article.attachments.count() >= MAX_ATTACHMENTS:
-        raise ApplicationError("article_too_many_files", limit=MAX_ATTACHMENTS)
-    kind = attachment_kind(upload)
-    original_name = str(getattr(upload, "name", "") or f"file.{kind}").rsplit("/", 1)[-1]
-    attachment = ArticleAttachment(
-        article=article,
-        original_name=original_name[:200],
-        kind=kind,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    attachment.file.save(f"upload.{kind}", ContentFile(upload.read()), save=False)
-    attachment.save()
-    audit.record(
-        actor=actor,
-        action="content.article.attachment_add",
-        obj=article,
-        org=article.org,
-        changes={"attachment": [None, attachment.original_name]},
-    )
-    return attachment
-
-
-@transaction.atomic
-def attachment_delete(*, actor: Any, attachment: ArticleAttachment) -> None:
-    """Removes an attachment and its file (after commit); editors only, audited."""
-    article = _lock(attachment.article)
-    policy.require(actor, "edit", article)
-    name = str(attachment.file.name)
-    storage = attachment.file.storage
-    audit.record(
-        actor=actor,
-        action="content.article.attachment_delete",
-        obj=article,
-        org=article.org,
-        changes={"attachment": [attachment.original_name, None]},
-    )
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 # --- Categories --------------------------------------------------------------------------------
 
 
@@ -491,87 +392,6 @@ def category_delete(*, actor: Any, category: ArticleCategory) -> None:
     )
     category.delete()
     _announce()
-
-
-# --- Comments ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def comment_post(*, actor: Any, article: Article, body: str) -> ArticleComment:
-    """A comment waits for approval in the organization's review queue; rate-limited."""
-    from xiaoyou.core import ratelimit
-
-    policy.require(actor, "comment", article)
-    text = str(body or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ApplicationError("article_comment_required")
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise ApplicationError("article_comment_too_long", limit=COMMENT_MAX_LENGTH)
-    rule = ratelimit.Rule(f"content:article_comment:{actor.pk}", ratelimit.Rate(10, 600))
-    if ratelimit.hit_all([rule]) is not None:
-        raise ApplicationError("rate_limited", status=429)
-    comment = ArticleComment.objects.create(article=article, author=actor, body=text)
-    reviews.review_submit(
-        obj=comment,
-        submitter=actor,
-        org=article.org,
-        kind=COMMENT_REVIEW_KIND,
-        summary=f"{article.title} — {text[:120]}",
-    )
-    return comment
-
-
-MODERATION_ACTIONS = ("approve", "reject", "hide")
-
-
-def comment_moderate(*, actor: Any, comment: ArticleComment, action: str) -> ArticleComment:
-    """Approves or rejects a waiting comment (deciding its review item), or hides a published
-    one; admins of the article's organization only, audited."""
-    from xiaoyou.core.models import ReviewItem, ReviewStatus
-
-    if action not in MODERATION_ACTIONS:
-        raise ApplicationError("content_unknown_action")
-    policy.require(actor, "moderate", comment)
-    if action in ("approve", "reject") and comment.status == CommentStatus.PENDING:
-        from django.contrib.contenttypes.models import ContentType
-
-        item = ReviewItem.objects.filter(
-            kind=COMMENT_REVIEW_KIND,
-            content_type=ContentType.objects.get_for_model(ArticleComment),
-            object_id=str(comment.pk),
-            status=ReviewStatus.PENDING,
-        ).first()
-        if item is not None:
-            reviews.review_decide(
-                item=item,
-                actor=actor,
-                approved=action == "approve",
-                reason="" if action == "approve" else gettext("Not suitable for publication."),
-            )
-            comment.refresh_from_db()
-            return comment
-    with transaction.atomic():
-        locked = ArticleComment.objects.select_for_update().get(pk=comment.pk)
-        before = locked.status
-        if action == "approve":
-            locked.status = CommentStatus.PUBLISHED
-            locked.published_at = locked.published_at or timezone.now()
-        else:
-            locked.status = (
-                CommentStatus.HIDDEN
-                if before == CommentStatus.PUBLISHED
-                else CommentStatus.REJECTED
-            )
-        if locked.status != before:
-            locked.save(update_fields=["status", "published_at", "updated_at"])
-            audit.record(
-                actor=actor,
-                action=f"content.article_comment.{action}",
-                obj=locked,
-                org=comment.article.org,
-                changes={"status": [before, locked.status]},
-            )
-    return locked
 
 
 # --- Review queue -------------------------------------------------------------------------------
@@ -610,29 +430,6 @@ def _article_details(article: Article) -> list[tuple[Any, Any]]:
     ]
 
 
-def _approve_comment(comment: ArticleComment, *, item: Any, actor: Any, reason: str) -> None:
-    if comment.status == CommentStatus.PENDING:
-        comment.status = CommentStatus.PUBLISHED
-        comment.published_at = timezone.now()
-        comment.save(update_fields=["status", "published_at", "updated_at"])
-
-
-def _reject_comment(comment: ArticleComment, *, item: Any, actor: Any, reason: str) -> None:
-    if comment.status == CommentStatus.PENDING:
-        comment.status = CommentStatus.REJECTED
-        comment.save(update_fields=["status", "updated_at"])
-
-
-def _comment_details(comment: ArticleComment) -> list[tuple[Any, Any]]:
-    from django.utils.translation import gettext_lazy as _
-
-    return [
-        (_("Article"), comment.article.title),
-        (_("Author"), str(comment.author)),
-        (_("Comment"), comment.body),
-    ]
-
-
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -644,13 +441,4 @@ def register() -> None:
         on_reject=_reject_article,
         details=_article_details,
         order=55,
-    )
-    reviews.register(
-        COMMENT_REVIEW_KIND,
-        model=ArticleComment,
-        label=_("Article comments"),
-        on_approve=_approve_comment,
-        on_reject=_reject_comment,
-        details=_comment_details,
-        order=56,
     )

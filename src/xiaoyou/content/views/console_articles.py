@@ -40,6 +40,7 @@ from xiaoyou.content.models import (
     ArticleRevision,
     ArticleStatus,
 )
+from xiaoyou.content.services import article_comments, article_files
 from xiaoyou.content.services import articles as services
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
@@ -359,7 +360,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a file."))
         return redirect(_edit_url(article))
     try:
-        services.attachment_add(
+        article_files.attachment_add(
             actor=request.user, article=article, upload=form.cleaned_data["file"]
         )
     except ApplicationError as error:
@@ -374,7 +375,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = ArticleAttachment.objects.select_related("article").filter(pk=pk).first()
     if attachment is None or selectors.article_console(request.user, attachment.article_id) is None:
         raise Http404
-    services.attachment_delete(actor=request.user, attachment=attachment)
+    article_files.attachment_delete(actor=request.user, attachment=attachment)
     messages.success(request, _("Attachment removed."))
     return redirect(_edit_url(attachment.article))
 
@@ -431,7 +432,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     if comment is None:
         raise Http404
     try:
-        services.comment_moderate(
+        article_comments.comment_moderate(
             actor=request.user, comment=comment, action=request.POST.get("action", "")
         )
     except ApplicationError as error:

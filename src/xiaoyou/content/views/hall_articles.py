@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xiaoyou.content import selectors_articles as selectors
 from xiaoyou.content.forms_articles import CommentForm
 from xiaoyou.content.models import ArticleAttachment, ArticleStatus
+from xiaoyou.content.services import article_comments
 from xiaoyou.content.services import articles as services
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
@@ -94,7 +95,9 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Please write a comment."))
         return redirect(url)
     try:
-        services.comment_post(actor=request.user, article=article, body=form.cleaned_data["body"])
+        article_comments.comment_post(
+            actor=request.user, article=article, body=form.cleaned_data["body"]
+        )
     except ApplicationError as error:
         messages.error(request, error.text())
     else:
