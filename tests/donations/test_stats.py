@@ -199,3 +199,27 @@ def test_console_page_queries_do_not_grow_with_gifts(client, org_tree, giving, c
             giving[0], UserFactory(), amount=100, paid_at=_at(2025, 1 + index, 5), class_year=1990
         )
     assert count() == few
+
+
+def test_a_period_of_shanghai_dates(client, org_tree, giving, college_admin):
+    """2026-02-01 to 2026-02-28 in Shanghai: the gift paid 2026-01-31 17:00 UTC is in, the
+    one of January 10 is out; the giving rate counts gifts of the period only."""
+    from xiaoyou.donations.selectors_stats import Period
+
+    period = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    stats = giving_statistics(_college_projects(org_tree), org_tree.college, period)
+    assert (stats.raised, stats.gifts, stats.donors) == (20000, 2, 2)
+    assert [(r.label, r.raised) for r in stats.by_month] == [("2026-02", 20000)]
+    assert (stats.rate.donors, stats.rate.alumni) == (1, 4)  # u1's February gift
+    console_login(client, college_admin)
+    url = reverse("console:donation_statistics")
+    response = client.get(url, {"since": "2026-02-01", "until": "2026-02-28"})
+    assert response.context["stats"].raised == 20000
+    assert 'value="2026-02-01"' in response.content.decode()
+    assert client.get(url, {"since": "not-a-date"}).context["stats"].raised == 39000
+    export = client.get(reverse("console:donation_statistics_export"), {"since": "2026-03-01"})
+    rows = [
+        [c.value for c in row]
+        for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()
+    ]
+    assert rows[1][2:5] == ["90.00", 2, 2]

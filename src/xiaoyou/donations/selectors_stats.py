@@ -12,6 +12,7 @@ of gifts (GIVING_STATISTICS_QUERIES; the test asserts it).
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,9 +82,30 @@ def grouped(queryset: QuerySet[Donation], *fields: Any) -> Any:
     return queryset.values(*fields).annotate(**figures())
 
 
-def counted_gifts(projects: QuerySet[DonationProject]) -> QuerySet[Donation]:
+@dataclass(frozen=True)
+class Period:
+    """Asia/Shanghai dates, both included; None leaves that side open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def q(self) -> Q:
+        query = Q()
+        if self.since:
+            query &= Q(paid_at__gte=dt.datetime.combine(self.since, dt.time.min, SHANGHAI))
+        if self.until:
+            end = self.until + dt.timedelta(days=1)
+            query &= Q(paid_at__lt=dt.datetime.combine(end, dt.time.min, SHANGHAI))
+        return query
+
+
+def counted_gifts(
+    projects: QuerySet[DonationProject], period: Period | None = None
+) -> QuerySet[Donation]:
     return Donation.objects.filter(
-        project_id__in=projects.order_by().values("pk"), status__in=COUNTED
+        (period or Period()).q(),
+        project_id__in=projects.order_by().values("pk"),
+        status__in=COUNTED,
     ).order_by()
 
 
@@ -139,7 +161,9 @@ def _rows(queryset: QuerySet[Any], label: str, key: str | None = None) -> list[R
     ]
 
 
-def giving_rate(projects: QuerySet[DonationProject], org: Any) -> GivingRate:
+def giving_rate(
+    projects: QuerySet[DonationProject], org: Any, period: Period | None = None
+) -> GivingRate:
     """校友捐赠率 of `org`'s scope, for the gifts to `projects`.
 
     - Alumni (the denominator): accounts linked to a live alumni record (not deleted, not
@@ -148,7 +172,7 @@ def giving_rate(projects: QuerySet[DonationProject], org: Any) -> GivingRate:
       reach of the alumni statistics, alumni.selectors_stats.org_records_q). A verified
       alumnus is exactly a person `directory.selectors.own_record` finds a record for.
     - Donors (the numerator): those alumni whose account made at least one gift to `projects`
-      that is paid and not wholly refunded.
+      that is paid and not wholly refunded (paid inside `period` when one is given).
     - Rate: donors ÷ alumni, a percentage with one decimal; none when the scope has no
       verified alumni. Gifts without an account or from people outside the scope never count.
     """
@@ -159,6 +183,7 @@ def giving_rate(projects: QuerySet[DonationProject], org: Any) -> GivingRate:
         return GivingRate()
     givers = (
         Donation.objects.filter(
+            (period or Period()).q(),
             project_id__in=projects.order_by().values("pk"),
             status=DonationStatus.PAID,
             user_id__isnull=False,
@@ -183,10 +208,12 @@ def giving_rate(projects: QuerySet[DonationProject], org: Any) -> GivingRate:
     return GivingRate(donors=int(row["donors"] or 0), alumni=int(row["alumni"] or 0))
 
 
-def giving_statistics(projects: QuerySet[DonationProject], org: Any) -> GivingStatistics:
-    """The figures of the counted gifts to `projects` (see the module's docstring), and the
-    giving rate of `org`'s scope. GIVING_STATISTICS_QUERIES queries."""
-    gifts = counted_gifts(projects)
+def giving_statistics(
+    projects: QuerySet[DonationProject], org: Any, period: Period | None = None
+) -> GivingStatistics:
+    """The figures of the counted gifts to `projects` paid inside `period` (see the module's
+    docstring), and the giving rate of `org`'s scope. GIVING_STATISTICS_QUERIES queries."""
+    gifts = counted_gifts(projects, period)
     stats = GivingStatistics()
     totals = gifts.aggregate(
         **figures(),
@@ -227,5 +254,5 @@ def giving_statistics(projects: QuerySet[DonationProject], org: Any) -> GivingSt
         grouped(gifts, "class_year").order_by(F("class_year").asc(nulls_last=True)),
         "class_year",
     )
-    stats.rate = giving_rate(projects, org)
+    stats.rate = giving_rate(projects, org, period)
     return stats

@@ -4,6 +4,7 @@ repeat donors, the alumni giving rate; ECharts charts and the Excel export."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +15,25 @@ from django.views.decorators.http import require_GET
 from xiaoyou.console.context import current_org, in_current_org
 from xiaoyou.core.excel import export_response
 from xiaoyou.donations.selectors import projects_managed_by
-from xiaoyou.donations.selectors_stats import GivingStatistics, Row, giving_statistics
+from xiaoyou.donations.selectors_stats import GivingStatistics, Period, Row, giving_statistics
 from xiaoyou.payments.money import format_yuan
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None  # an unreadable date leaves that side of the period open
+
+
+def period_of(request: HttpRequest) -> Period:
+    """?since=YYYY-MM-DD&until=YYYY-MM-DD (Asia/Shanghai dates, both included)."""
+    return Period(_date(request.GET.get("since", "")), _date(request.GET.get("until", "")))
 
 
 def _statistics(request: HttpRequest) -> GivingStatistics:
     projects = in_current_org(projects_managed_by(request.user), request)
-    return giving_statistics(projects, current_org(request))
+    return giving_statistics(projects, current_org(request), period_of(request))
 
 
 def _year_label(row: Row) -> str:
@@ -65,6 +78,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "charts": _charts(stats),
             "org": current_org(request),
             "year_rows": [(_year_label(row), row) for row in stats.by_class_year],
+            "period": period_of(request),
+            "query": request.GET.urlencode(),
         },
     )
 
