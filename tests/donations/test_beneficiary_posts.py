@@ -58,6 +58,9 @@ def test_staff_name_beneficiaries_only_in_their_scope(
             beneficiary_add(actor=actor, project=project, user=unverified_user)
     added = beneficiary_add(actor=college_admin, project=project, user=unverified_user)
     assert (added.project, added.user, added.added_by) == (project, unverified_user, college_admin)
+    told = Notification.objects.get(user=unverified_user, kind="donations.beneficiary_named")
+    assert told.url == reverse("hall:donation_post_create", args=[project.pk])
+    assert "励学奖学金" in told.title
     with pytest.raises(ApplicationError) as error:
         beneficiary_add(actor=college_admin, project=project, user=unverified_user)
     assert error.value.code == "donations.beneficiary_already"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoyou.core import audit, policy, ratelimit, reviews
+from xiaoyou.core import audit, notifications, policy, ratelimit, reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import ReviewItem, ReviewStatus
 from xiaoyou.donations import errors_giving as errors
@@ -31,6 +31,7 @@ from xiaoyou.donations.models import (
 )
 
 REVIEW_KIND = "donations.beneficiary_post"
+NAMED_KIND = "donations.beneficiary_named"
 POST_MAX_LENGTH = 2000
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 2048
@@ -42,7 +43,8 @@ MODERATION_ACTIONS = ("publish", "reject", "hide")
 def beneficiary_add(
     *, actor: Any, project: DonationProject, user: Any, note: str = ""
 ) -> ProjectBeneficiary:
-    """Names `user` a beneficiary of `project` (its managers); once per project."""
+    """Names `user` a beneficiary of `project` (its managers); once per project. The person is
+    told in-app, with the link to write to the donors."""
     policy.require(actor, "manage", ProjectBeneficiary, org=project.org)
     if user is None or not getattr(user, "is_active", False):
         raise ApplicationError(errors.BENEFICIARY_UNKNOWN_USER)
@@ -57,6 +59,14 @@ def beneficiary_add(
         obj=beneficiary,
         org=project.org,
         changes={"user": [None, user.pk]},
+    )
+    notifications.notify(
+        user=user,
+        kind=NAMED_KIND,
+        context={
+            "project": project.title,
+            "url": reverse("hall:donation_post_create", args=[project.pk]),
+        },
     )
     return beneficiary
 
@@ -248,6 +258,12 @@ def _details(post: BeneficiaryPost) -> list[tuple[Any, Any]]:
 
 
 def register() -> None:
+    notifications.register_kind(
+        NAMED_KIND,
+        _("Named a beneficiary of a donation project"),
+        default_channels=[notifications.Channel.IN_APP],
+        order=44,
+    )
     reviews.register(
         REVIEW_KIND,
         model=BeneficiaryPost,
