@@ -455,3 +455,22 @@ def test_view_permission_by_status_and_persona(
         with pytest.raises(PermissionDenied):
             services.article_delete(actor=user, article=article)
     assert services.article_pin(actor=platform_admin, article=article).is_pinned is True
+
+
+def test_cover_by_real_type_renamed_and_a_fake_image_refused(org_tree, college_admin):
+    article = _article(
+        college_admin, org_tree.college, cover=SimpleUploadedFile("封面.html", png_bytes())
+    )
+    article.refresh_from_db()
+    assert article.cover.name.startswith("content/articles/covers/")
+    assert article.cover.name.endswith(".png") and "封面" not in article.cover.name
+    with pytest.raises(ApplicationError) as error:
+        services.article_update(
+            actor=college_admin,
+            article=article,
+            cover=SimpleUploadedFile("cover.jpg", b"this is text, not a JPEG"),
+        )
+    assert error.value.code == "invalid_input"
+    services.article_update(actor=college_admin, article=article, remove_cover=True)
+    article.refresh_from_db()
+    assert not article.cover

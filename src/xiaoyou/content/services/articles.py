@@ -110,7 +110,8 @@ def _apply(article: Article, fields: dict[str, Any]) -> dict[str, list[Any]]:
     if "allows_comments" in fields:
         put("allows_comments", bool(fields["allows_comments"]))
     if fields.get("cover"):
-        article.cover.save("cover.jpg", _cover_file(fields["cover"]), save=False)
+        cover = _cover_file(fields["cover"])
+        article.cover.save(str(cover.name), cover, save=False)
         changes["cover"] = [None, str(article.cover.name)]
     elif fields.get("remove_cover") and article.cover:
         changes["cover"] = [str(article.cover.name), None]

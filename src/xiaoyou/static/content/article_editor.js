@@ -22,7 +22,7 @@
     ["formatBlock:h2", labels.heading, "H2"], ["formatBlock:h3", labels.subheading, "H3"],
     ["formatBlock:p", labels.paragraph, "¶"], ["insertUnorderedList", labels.bullets, "•"],
     ["insertOrderedList", labels.numbers, "1."], ["formatBlock:blockquote", labels.quote, "❝"],
-    ["createLink", labels.link, "🔗"], ["insertImage", labels.image, "🖼"],
+    ["createLink", labels.link, labels.link], ["insertImage", labels.image, labels.image],
     ["removeFormat", labels.clear, "⌫"], ["source", labels.source, "HTML"]
   ];
   var showingSource = false;
