@@ -1088,6 +1088,32 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Content: face search (issue 8 item 4) -----------------------------------------------------
+
+
+def _college_face(world: World) -> dict[str, Any]:
+    from tests.content.factories import AlbumFactory, PhotoFactory
+    from xiaoyou.content.models import DetectedFace
+
+    photo = PhotoFactory(album=AlbumFactory(org=world.tree.club))
+    face = DetectedFace.objects.create(
+        photo=photo, top=1, left=1, right=20, bottom=20, encoding=bytes(512)
+    )
+    return {"pk": face.pk, "photo_pk": photo.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:content_photo_faces": Case(lambda world: {"pk": _college_face(world)["photo_pk"]}),
+        "console:content_face_tag": Case(
+            lambda world: {"pk": _college_face(world)["pk"]},
+            method="post",
+            data=lambda world: {"person": ""},
+        ),
+    }
+)
+
+
 # --- Events lottery and statistics (issue 7 items 11 and 13) ----------------------------------
 
 
