@@ -474,3 +474,19 @@ def test_cover_by_real_type_renamed_and_a_fake_image_refused(org_tree, college_a
     services.article_update(actor=college_admin, article=article, remove_cover=True)
     article.refresh_from_db()
     assert not article.cover
+
+
+def test_my_comments_are_in_download_my_data(org_tree, college_admin, verified_alumnus):
+    from xiaoyou.content.ui_articles import my_article_comments
+    from xiaoyou.core.registry import personal_data_exporters
+
+    article = _article(college_admin, org_tree.college)
+    services.article_publish(actor=college_admin, article=article)
+    article.refresh_from_db()
+    article_comments.comment_post(actor=verified_alumnus, article=article, body="我的评论")
+    rows = my_article_comments(verified_alumnus)
+    assert [(row["article"], row["comment"], row["status"]) for row in rows] == [
+        ("校友返校日", "我的评论", "pending")
+    ]
+    assert personal_data_exporters.items["article_comments"].export is my_article_comments
+    assert my_article_comments(college_admin) == []

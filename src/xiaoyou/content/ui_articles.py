@@ -4,9 +4,33 @@ hall home section "News" (cached per language and audience, rebuilt when article
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 HOME_SECTION_SECONDS = 300
+
+
+def my_article_comments(user: Any) -> list[dict[str, Any]]:
+    """ "Download my data" (PIPL): the person's comments on articles, with their review status."""
+    from django.utils import timezone
+
+    from xiaoyou.content.models import ArticleComment
+
+    comments = (
+        ArticleComment.objects.filter(author=user)
+        .select_related("article")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "article": comment.article.title,
+            "comment": comment.body,
+            "status": comment.status,
+            "created_at": timezone.localtime(comment.created_at).isoformat(),
+        }
+        for comment in comments
+    ]
 
 
 def register() -> None:
@@ -26,11 +50,13 @@ def _register_shells() -> None:
     from xiaoyou.content.views import hall_articles
     from xiaoyou.core.registry import (
         NavEntry,
+        PersonalDataExporter,
         QuickEntry,
         Section,
         console_nav,
         hall_home_sections,
         hall_menu,
+        personal_data_exporters,
     )
 
     for key, label, url_name, icon, order in (
@@ -71,5 +97,13 @@ def _register_shells() -> None:
             order=15,
             cache_seconds=HOME_SECTION_SECONDS,
             cache_topics=(ARTICLES_TOPIC,),
+        )
+    )
+    personal_data_exporters.add(
+        PersonalDataExporter(
+            key="article_comments",
+            label=_("My comments on articles"),
+            export=my_article_comments,
+            order=190,
         )
     )
