@@ -115,6 +115,30 @@ class Registry:
 
 
 console_nav = Registry()
+
+
+def console_nav_section(
+    section: Any,
+    entries: list[tuple[str, Any, str, str, int]],
+    *,
+    permission: Callable[[Any], bool] | None = None,
+) -> None:
+    """Adds a sidebar section's entries, each (key, label, URL name, icon, order), all seen by
+    the users `permission` lets in."""
+    for key, label, url_name, icon, order in entries:
+        console_nav.add(
+            NavEntry(
+                key=key,
+                label=label,
+                url_name=url_name,
+                icon=icon,
+                section=section,
+                order=order,
+                permission=permission,
+            )
+        )
+
+
 dashboard_figures = Registry()
 quick_entries = Registry()
 # The hall home's menu of common entries (QuickEntry; `permission(user)` may hide one).

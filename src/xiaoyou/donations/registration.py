@@ -32,59 +32,35 @@ def register_all() -> None:
 def _ui() -> None:
     from xiaoyou.console.context import is_console_user
     from xiaoyou.core.registry import (
-        NavEntry,
         QuickEntry,
         Section,
-        console_nav,
+        console_nav_section,
         hall_menu,
         personal_center_entries,
     )
     from xiaoyou.donations.views import hall_projects
 
-    section = _("Donations")
-    console_nav.add(
-        NavEntry(
-            key="donation_projects",
-            label=_("Donation projects"),
-            url_name="console:donation_projects",
-            icon="heart",
-            section=section,
-            order=500,
-            permission=is_console_user,
-        )
-    )
-    console_nav.add(
-        NavEntry(
-            key="donation_statistics",
-            label=_("Giving statistics"),
-            url_name="console:donation_statistics",
-            icon="chart",
-            section=section,
-            order=502,
-            permission=is_console_user,
-        )
-    )
-    console_nav.add(
-        NavEntry(
-            key="giving_days",
-            label=_("Giving days"),
-            url_name="console:giving_days",
-            icon="calendar",
-            section=section,
-            order=503,
-            permission=is_console_user,
-        )
-    )
-    console_nav.add(
-        NavEntry(
-            key="donations",
-            label=_("Donation records"),
-            url_name="console:donations",
-            icon="list",
-            section=section,
-            order=501,
-            permission=is_console_user,
-        )
+    console_nav_section(
+        _("Donations"),
+        [
+            (
+                "donation_projects",
+                _("Donation projects"),
+                "console:donation_projects",
+                "heart",
+                500,
+            ),
+            ("donations", _("Donation records"), "console:donations", "list", 501),
+            (
+                "donation_statistics",
+                _("Giving statistics"),
+                "console:donation_statistics",
+                "chart",
+                502,
+            ),
+            ("giving_days", _("Giving days"), "console:giving_days", "calendar", 503),
+        ],
+        permission=is_console_user,
     )
     hall_menu.add(
         QuickEntry(

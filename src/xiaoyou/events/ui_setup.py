@@ -10,38 +10,22 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from xiaoyou.console.context import is_console_user
     from xiaoyou.core.registry import (
-        NavEntry,
         QuickEntry,
         Section,
-        console_nav,
+        console_nav_section,
         hall_home_sections,
         hall_menu,
         personal_center_entries,
     )
     from xiaoyou.events.views import hall_events
 
-    section = _("Events")
-    console_nav.add(
-        NavEntry(
-            key="events",
-            label=_("Events"),
-            url_name="console:events",
-            icon="calendar",
-            section=section,
-            order=400,
-            permission=is_console_user,
-        )
-    )
-    console_nav.add(
-        NavEntry(
-            key="event_create",
-            label=_("New event"),
-            url_name="console:event_create",
-            icon="plus",
-            section=section,
-            order=401,
-            permission=is_console_user,
-        )
+    console_nav_section(
+        _("Events"),
+        [
+            ("events", _("Events"), "console:events", "calendar", 400),
+            ("event_create", _("New event"), "console:event_create", "plus", 401),
+        ],
+        permission=is_console_user,
     )
     hall_menu.add(
         QuickEntry(

@@ -50,11 +50,10 @@ def my_comments(user: Any) -> list[dict[str, Any]]:
 def register() -> None:
     from xiaoyou.console.context import is_console_user
     from xiaoyou.core.registry import (
-        NavEntry,
         PersonalDataExporter,
         QuickEntry,
         Section,
-        console_nav,
+        console_nav_section,
         hall_home_sections,
         hall_menu,
         personal_data_exporters,
@@ -62,28 +61,13 @@ def register() -> None:
     from xiaoyou.polls.services.polls import LIST_TOPIC
     from xiaoyou.polls.views import hall
 
-    section = _("Polls")
-    console_nav.add(
-        NavEntry(
-            key="polls",
-            label=_("Polls"),
-            url_name="console:polls",
-            icon="vote",
-            section=section,
-            order=450,
-            permission=is_console_user,
-        )
-    )
-    console_nav.add(
-        NavEntry(
-            key="poll_create",
-            label=_("New poll"),
-            url_name="console:poll_create",
-            icon="plus",
-            section=section,
-            order=451,
-            permission=is_console_user,
-        )
+    console_nav_section(
+        _("Polls"),
+        [
+            ("polls", _("Polls"), "console:polls", "vote", 450),
+            ("poll_create", _("New poll"), "console:poll_create", "plus", 451),
+        ],
+        permission=is_console_user,
     )
     hall_menu.add(
         QuickEntry(key="polls", label=_("Polls"), url_name="hall:polls", icon="vote", order=75)
