@@ -14,6 +14,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -36,6 +38,10 @@ from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+# The console page of a photo's faces: shell (session, user, org switcher, navigation, to-do
+# badge) plus photo, faces with their tagged people.
+QUERY_BUDGET = 8
 
 
 def _astronaut() -> Image.Image:
@@ -404,8 +410,17 @@ def test_console_tagging_page_and_form(
     verified_alumnus.save(update_fields=["phone"])
     url = reverse("console:content_photo_faces", args=[college_face.photo_id])
     console_login(client, college_admin)
-    page = client.get(url)
+    client.get(url)  # the console shell's per-session lookups
+    # More faces cost no more queries (the tagged people come with the faces).
+    extra = DetectedFace.objects.get(pk=college_face.pk)
+    extra.pk = None
+    extra.tagged_user = verified_alumnus
+    extra.save()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
     assert page.status_code == 200
+    assert len(queries) <= QUERY_BUDGET, [query["sql"] for query in queries]
+    assert page.content.decode().count("data-face-box=") == 2
     assert f'data-face-box="{college_face.pk}"' in page.content.decode()
     tag_url = reverse("console:content_face_tag", args=[college_face.pk])
     unknown = client.post(tag_url, {"person": "13900000000"}, follow=True)
@@ -530,3 +545,14 @@ def test_index_is_refreshed_incrementally_and_matches_brute_force(org_tree):
     ids = list(DetectedFace.objects.order_by("pk").values_list("pk", flat=True))
     assert [ids.index(face_id) for face_id, _photo, _d in found] == [i for _d, i in expected]
     assert np.allclose([d for *_rest, d in found], [d for d, _i in expected], atol=1e-4)
+
+
+# --- Entries ---------------------------------------------------------------------------------
+
+
+def test_personal_center_and_menu_lead_to_face_search(client, verified_alumnus):
+    client.force_login(verified_alumnus)
+    center = client.get(reverse("hall:me")).content.decode()
+    assert f'href="{reverse("hall:content_face_data")}"' in center
+    home = client.get(reverse("hall:home")).content.decode()
+    assert f'href="{reverse("hall:content_face_search")}"' in home
