@@ -303,3 +303,42 @@ def test_home_section_shows_recommended_first_and_is_rebuilt_on_change(
         services.article_recommend(actor=college_admin, article=older)
     html = client.get("/").content.decode()
     assert html.index("推荐") < html.index("最新")
+
+
+def test_detail_and_edit_pages_keep_their_query_count(
+    client, org_tree, college_admin, verified_alumnus, django_assert_max_num_queries
+):
+    article = _published(college_admin, org_tree.college)
+    url = reverse("hall:content_article", args=[article.pk])
+    client.force_login(verified_alumnus)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for index in range(6):
+        comment = article_comments.comment_post(
+            actor=verified_alumnus, article=article, body=f"评论{index}"
+        )
+        article_comments.comment_moderate(actor=college_admin, comment=comment, action="approve")
+        article_files.attachment_add(
+            actor=college_admin,
+            article=article,
+            upload=SimpleUploadedFile(f"{index}.pdf", b"%PDF-1.4\n"),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["comments"]) == 6 and len(response.context["attachments"]) == 6
+    console_login(client, college_admin)
+    edit = reverse("console:content_article_edit", args=[article.pk])
+    with django_assert_max_num_queries(60) as few:
+        client.get(edit)
+    for index in range(5):
+        services.article_update(actor=college_admin, article=article, title=f"第{index}版")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(edit)
+    revisions = reverse("console:content_article_revisions", args=[article.pk])
+    with django_assert_max_num_queries(60) as few:
+        client.get(revisions)
+    for index in range(5):
+        services.article_update(actor=college_admin, article=article, body=f"<p>{index}</p>")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(revisions)
+    assert [item.number for item in response.context["revisions"]][:2] == [11, 10]
