@@ -109,6 +109,7 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
             "community_board",
             "community_help",
             "content_albums",
+            "content_face_search",
             "polls",
         ]
         assert 'href="/orgs/" data-menu="org_directory"' in html
