@@ -877,6 +877,116 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Events: discussion, notices and online activities (issue 7 items 7, 12, 15) -------------
+
+
+def _college_published_event(world: World) -> Any:
+    from tests.events.factories import EventFactory
+
+    return EventFactory(org=world.tree.club)
+
+
+def _college_event_comment(world: World) -> dict[str, Any]:
+    from xiaoyou.events.models import EventComment
+
+    event = _college_published_event(world)
+    comment = EventComment.objects.create(event=event, author=UserFactory(), body="什么时候开始？")
+    return {"pk": event.pk, "comment_pk": comment.pk}
+
+
+def _college_gift(world: World) -> dict[str, Any]:
+    from xiaoyou.events.models import GiftOffer
+
+    event = _college_published_event(world)
+    gift = GiftOffer.objects.create(event=event, name="校友月饼", stock=5, claimed=1)
+    return {"pk": event.pk, "gift_pk": gift.pk}
+
+
+def _college_gift_claim(world: World) -> dict[str, Any]:
+    from xiaoyou.events.models import GiftClaim, GiftOffer
+
+    keys = _college_gift(world)
+    claim = GiftClaim.objects.create(
+        offer=GiftOffer.objects.get(pk=keys["gift_pk"]),
+        user=UserFactory(),
+        name="校友",
+        phone="13800000000",
+        address="北京市海淀区",
+    )
+    return {"pk": keys["pk"], "claim_pk": claim.pk}
+
+
+def _college_challenge(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiaoyou.events.models import Challenge
+
+    event = _college_published_event(world)
+    now = timezone.now()
+    challenge = Challenge.objects.create(
+        event=event,
+        name="线上毅行",
+        unit="km",
+        max_per_report=50,
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1),
+    )
+    return {"pk": event.pk, "challenge_pk": challenge.pk}
+
+
+def _college_challenge_report(world: World) -> dict[str, Any]:
+    from xiaoyou.events.models import Challenge, ChallengeReport
+
+    keys = _college_challenge(world)
+    report = ChallengeReport.objects.create(
+        challenge=Challenge.objects.get(pk=keys["challenge_pk"]), user=UserFactory(), amount=10
+    )
+    return {"pk": keys["pk"], "report_pk": report.pk}
+
+
+def _hide(world: World) -> dict[str, Any]:
+    return {"action": "hide"}
+
+
+def _official_reply(world: World) -> dict[str, Any]:
+    return {"body": "下午两点开始。"}
+
+
+def _tracking(world: World) -> dict[str, Any]:
+    return {"tracking_number": "SF1234567890"}
+
+
+def _publish_none(world: World) -> dict[str, Any]:
+    return {"action": "publish", "ids": []}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:event_discussion": Case(_college_event),
+        "console:event_discussion_bulk": Case(_college_event, method="post", data=_publish_none),
+        "console:event_comment": Case(_college_event_comment),
+        "console:event_comment_moderate": Case(_college_event_comment, method="post", data=_hide),
+        "console:event_comment_reply": Case(
+            _college_event_comment, method="post", data=_official_reply
+        ),
+        "console:event_notices": Case(_college_event),
+        "console:event_online": Case(_college_event),
+        "console:event_wall_moderate": Case(_college_event, method="post", data=_publish_none),
+        "console:event_gift_create": Case(_college_event),
+        "console:event_gift_edit": Case(_college_gift),
+        "console:event_gift_claims": Case(_college_event),
+        "console:event_gift_claim": Case(_college_gift_claim),
+        "console:event_gift_claim_ship": Case(_college_gift_claim, method="post", data=_tracking),
+        "console:event_gift_claim_cancel": Case(_college_gift_claim, method="post"),
+        "console:event_challenge_create": Case(_college_event),
+        "console:event_challenge": Case(_college_challenge),
+        "console:event_challenge_report_void": Case(_college_challenge_report, method="post"),
+    }
+)
+
+
 # --- Donations (issue 9) ---------------------------------------------------------------------
 
 
