@@ -56,8 +56,8 @@ CONSENT_PARAGRAPHS = (
         "the encoding until you delete it or withdraw this consent."
     ),
     _(
-        "You can delete your face data or withdraw this consent at any time under \u201cMy face "
-        "data\u201d; withdrawing deletes your encoding and any tags linking you to faces in "
+        "You can delete your face data or withdraw this consent at any time under “My face "
+        "data”; withdrawing deletes your encoding and any tags linking you to faces in "
         "photos. Not consenting has no effect on any other service."
     ),
 )
