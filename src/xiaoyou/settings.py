@@ -446,3 +446,9 @@ PAYMENTS_PENDING_QUERY_MINUTES = env_int("PAYMENTS_PENDING_QUERY_MINUTES", 15)
 PAYMENTS_ORDER_TIMEOUT_MINUTES = env_int("PAYMENTS_ORDER_TIMEOUT_MINUTES", 30)
 # Public base URL the providers call back (notify_url); defaults to the request's host.
 PAYMENTS_NOTIFY_BASE_URL = env_str("PAYMENTS_NOTIFY_BASE_URL", "")
+
+# --- Events and donations ---------------------------------------------------------------------
+# Notices to an event's registrants: at most this many per event ("count/seconds").
+EVENTS_NOTICE_RATE = env_str("EVENTS_NOTICE_RATE", "10/3600")
+# The seal printed on donation certificates (a PNG or SVG file); empty: a drawn seal.
+DONATIONS_SEAL_IMAGE = env_str("DONATIONS_SEAL_IMAGE", "")
