@@ -110,6 +110,7 @@ def test_poll_shared_voted_through_a_canvassing_link_paused_and_closed(
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
+        locale="zh-CN",
     )
     friend_phone = other.new_page()
     sign_in(friend_phone, friend)

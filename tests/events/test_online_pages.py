@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from tests.events.factories import EventFactory
@@ -30,6 +31,13 @@ from xiaoyou.events.models import (
     WallPost,
 )
 from xiaoyou.events.services import online
+
+
+def _zh(message: str) -> str:
+    """The message as the hall shows it (zh-hans, the default language)."""
+    with translation.override("zh-hans"):
+        return gettext(message)
+
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -351,7 +359,7 @@ def test_hall_wall_posts_and_lists_published_only(client, event, verified_alumnu
     assert [item.text for item in page.context["page"].object_list] == ["祝福1", "祝福0"]
     response = client.post(url, {"kind": "blessing", "signature": "张伟", "text": ""})
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["Please write your blessing."]
+    assert response.context["form"].non_field_errors() == [_zh("Please write your blessing.")]
 
 
 def test_hall_wall_photo_upload(client, event, verified_alumnus):
@@ -477,7 +485,7 @@ def test_hall_gift_claim_until_all_gone(client, event, verified_alumnus):
     response = client.post(url, {"name": "李娜", "phone": "13900139000", "address": "上海"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Sorry, all the gifts have been claimed."
+        _zh("Sorry, all the gifts have been claimed.")
     ]
     assert GiftClaim.objects.count() == 1
     # The first claimant cancels: the gift is back for the next person.
@@ -496,7 +504,8 @@ def test_hall_challenge_report_and_leaderboard(
     response = client.post(url, {"amount": "60", "note": "太多"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Enter an amount above 0 and at most 50 km."
+        _zh("Enter an amount above 0 and at most %(limit)s %(unit)s.")
+        % {"limit": "50", "unit": "km"}
     ]
     assert client.post(url, {"amount": "12.5", "note": "西湖一圈"}).status_code == 302
     for index in range(2):

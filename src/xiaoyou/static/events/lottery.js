@@ -53,10 +53,12 @@
 
   function roll() {
     var names = config.names || [];
-    return window.setInterval(function () {
+    function tick() {
       if (!names.length) { roller.textContent = "…"; return; }
       roller.textContent = names[Math.floor(Math.random() * names.length)];
-    }, TICK_MS);
+    }
+    tick();  // a name at once, not a beat later
+    return window.setInterval(tick, TICK_MS);
   }
 
   function wait(ms) { return new Promise(function (resolve) { window.setTimeout(resolve, ms); }); }
