@@ -257,6 +257,35 @@ def test_a_sub_organizations_article_goes_through_the_parents_review_queue(
     assert services.articles_publish_due(now=when) == 1
 
 
+def test_deleting_an_article_in_review_takes_it_out_of_the_to_do_queue(
+    org_tree, club_admin, college_admin
+):
+    from xiaoyou.core import reviews
+    from xiaoyou.core.models import AuditEntry
+
+    article = _article(club_admin, org_tree.college, title="撤回的稿件")
+    services.article_submit_for_review(actor=club_admin, article=article)
+    assert reviews.pending_count_for(college_admin) == 1
+    services.article_delete(actor=college_admin, article=article)
+    item = ReviewItem.objects.get(kind=services.ARTICLE_REVIEW_KIND)
+    assert (item.status, item.decided_by) == (ReviewStatus.WITHDRAWN, college_admin)
+    college_admin._xiaoyou_pending_reviews = None
+    assert reviews.pending_count_for(college_admin) == 0
+    assert not reviews.pending_for(college_admin).exists()
+    assert AuditEntry.objects.filter(action="review.withdraw", object_id=str(item.pk)).exists()
+    # Restored, it is a draft its author submits again: a new pending item.
+    services.article_restore(actor=college_admin, article=article)
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT
+    services.article_submit_for_review(actor=club_admin, article=article)
+    assert (
+        ReviewItem.objects.filter(
+            kind=services.ARTICLE_REVIEW_KIND, status=ReviewStatus.PENDING
+        ).count()
+        == 1
+    )
+
+
 def test_approval_publishes_at_once_without_a_publishing_time(org_tree, club_admin, platform_admin):
     article = _article(club_admin, org_tree.college)
     services.article_submit_for_review(actor=club_admin, article=article)
@@ -410,6 +439,17 @@ def test_comments_wait_for_approval(org_tree, college_admin, verified_alumnus, r
     )
     with pytest.raises(ApplicationError):
         article_comments.comment_moderate(actor=college_admin, comment=second, action="explode")
+    # Hiding a waiting comment withdraws its review item: nothing is left in the to-do list.
+    third = article_comments.comment_post(actor=verified_alumnus, article=article, body="再看看")
+    article_comments.comment_moderate(actor=college_admin, comment=third, action="hide")
+    third.refresh_from_db()
+    assert third.status == CommentStatus.REJECTED
+    assert (
+        ReviewItem.objects.get(
+            object_id=str(third.pk), kind=article_comments.COMMENT_REVIEW_KIND
+        ).status
+        == ReviewStatus.WITHDRAWN
+    )
 
 
 def test_comments_closed(org_tree, college_admin, verified_alumnus):

@@ -312,12 +312,20 @@ def test_deciding_in_the_to_do_list_publishes_or_hides(
     ]
 
 
-def test_approving_a_comment_its_author_deleted_keeps_it_deleted(
+def test_a_waiting_comment_its_author_deletes_leaves_the_to_do_queue(
     moderated, verified_alumnus, college_admin
 ):
     comment = comment_post(actor=verified_alumnus, event=moderated, body="我撤回了")
+    assert reviews.pending_count_for(college_admin) == 1
     comment_delete(actor=verified_alumnus, comment=comment)
-    reviews.review_decide(item=ReviewItem.objects.get(), actor=college_admin, approved=True)
+    item = ReviewItem.objects.get()
+    assert (item.status, item.decided_by) == (ReviewStatus.WITHDRAWN, verified_alumnus)
+    college_admin._xiaoyou_pending_reviews = None
+    assert reviews.pending_count_for(college_admin) == 0
+    # Nothing is left to decide; the comment stays deleted.
+    with pytest.raises(ApplicationError) as error:
+        reviews.review_decide(item=item, actor=college_admin, approved=True)
+    assert error.value.code == "review_decided"
     comment.refresh_from_db()
     assert comment.status == ModerationStatus.DELETED
 

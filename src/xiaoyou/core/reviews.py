@@ -186,6 +186,43 @@ def review_decide(*, item: ReviewItem, actor: Any, approved: bool, reason: str =
     return locked
 
 
+@transaction.atomic
+def review_withdraw(*, obj: Model, actor: Any, reason: str = "") -> int:
+    """Takes `obj` out of the queue when it no longer needs a decision (its author or a
+    manager deleted or hid it elsewhere): its pending item becomes "withdrawn", leaves every
+    to-do list and badge, and the withdrawal is audited. No callback runs and nobody is
+    notified: the caller has already changed the object. Returns 1 when an item was pending.
+
+    The caller has checked its own permission on the object (the author may withdraw their
+    own submission; they cannot decide it).
+    """
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            status=ReviewStatus.PENDING,
+        )
+        .first()
+    )
+    if item is None:
+        return 0
+    item.status = ReviewStatus.WITHDRAWN
+    item.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    item.decided_at = timezone.now()
+    item.reason = reason.strip()[:1000]
+    item.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="review.withdraw",
+        obj=item,
+        org=item.org,
+        changes={"status": [ReviewStatus.PENDING.value, item.status]},
+    )
+    return 1
+
+
 @dataclass
 class BulkResult:
     decided: list[ReviewItem] = field(default_factory=list)
@@ -227,6 +264,15 @@ def pending_for(user: Any, kind: str | None = None, org: Any = None) -> QuerySet
     if org is not None:
         queryset = queryset.filter(org__path__startswith=org.path)
     return queryset.order_by("-created_at", "-id")
+
+
+def pending_item(obj: Model) -> ReviewItem | None:
+    """The item of `obj` waiting for a decision, if any (at most one per object)."""
+    return ReviewItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        status=ReviewStatus.PENDING,
+    ).first()
 
 
 def pending_counts_by_kind(user: Any, org: Any = None) -> dict[str, int]:

@@ -45,32 +45,25 @@ def comment_post(*, actor: Any, article: Article, body: str) -> ArticleComment:
 MODERATION_ACTIONS = ("approve", "reject", "hide")
 
 
+@transaction.atomic
 def comment_moderate(*, actor: Any, comment: ArticleComment, action: str) -> ArticleComment:
     """Approves or rejects a waiting comment (deciding its review item), or hides a published
     one; admins of the article's organization only, audited."""
-    from xiaoyou.core.models import ReviewItem, ReviewStatus
-
     if action not in MODERATION_ACTIONS:
         raise ApplicationError("content_unknown_action")
     policy.require(actor, "moderate", comment)
-    if action in ("approve", "reject") and comment.status == CommentStatus.PENDING:
-        from django.contrib.contenttypes.models import ContentType
-
-        item = ReviewItem.objects.filter(
-            kind=COMMENT_REVIEW_KIND,
-            content_type=ContentType.objects.get_for_model(ArticleComment),
-            object_id=str(comment.pk),
-            status=ReviewStatus.PENDING,
-        ).first()
-        if item is not None:
-            reviews.review_decide(
-                item=item,
-                actor=actor,
-                approved=action == "approve",
-                reason="" if action == "approve" else gettext("Not suitable for publication."),
-            )
-            comment.refresh_from_db()
-            return comment
+    item = reviews.pending_item(comment) if comment.status == CommentStatus.PENDING else None
+    if item is not None and action in ("approve", "reject"):
+        reviews.review_decide(
+            item=item,
+            actor=actor,
+            approved=action == "approve",
+            reason="" if action == "approve" else gettext("Not suitable for publication."),
+        )
+        comment.refresh_from_db()
+        return comment
+    if item is not None:  # hidden before anyone decided: nothing left to review
+        reviews.review_withdraw(obj=comment, actor=actor, reason=gettext("Hidden by a manager."))
     with transaction.atomic():
         locked = ArticleComment.objects.select_for_update().get(pk=comment.pk)
         before = locked.status

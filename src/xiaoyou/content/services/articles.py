@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xiaoyou.content import policy_articles
 from xiaoyou.content.models import (
@@ -309,12 +310,13 @@ def article_recommend(*, actor: Any, article: Article, recommended: bool = True)
 
 @transaction.atomic
 def article_delete(*, actor: Any, article: Article) -> Article:
-    """Deletes (softly: restorable) an article; managers only, audited. A pending review item
-    is left to the queue, whose callbacks ignore a deleted article."""
+    """Deletes (softly: restorable) an article; managers only, audited. An article waiting for
+    review leaves the queue (withdrawn); restoring it makes it a draft to submit again."""
     article = _lock(article)
     policy.require(actor, "manage", article)
     if article.status == ArticleStatus.DELETED:
         return article
+    reviews.review_withdraw(obj=article, actor=actor, reason=gettext("The article was deleted."))
     _set_status(
         article,
         actor,

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from xiaoyou.community.models.common import ModerationStatus
 from xiaoyou.core import audit, notifications, policy, ratelimit, reviews
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.core.models import ReviewItem, ReviewStatus
 from xiaoyou.events import errors_engagement as errors
 from xiaoyou.events.models import DiscussionMode, Event, EventComment, EventStatus
 
@@ -168,12 +167,6 @@ def _set_status(comment: EventComment, status: str, actor: Any) -> str:
     return before
 
 
-def _pending_review(comment: EventComment) -> ReviewItem | None:
-    return ReviewItem.objects.filter(
-        kind=REVIEW_KIND, object_id=str(comment.pk), status=ReviewStatus.PENDING
-    ).first()
-
-
 @transaction.atomic
 def comment_moderate(*, actor: Any, comment: EventComment, action: str) -> EventComment:
     """Publishes, hides or deletes (soft) a comment; managers of its event only, audited.
@@ -194,7 +187,7 @@ def comment_moderate(*, actor: Any, comment: EventComment, action: str) -> Event
     }[action]
     if before == after:
         return comment
-    item = _pending_review(comment)
+    item = reviews.pending_item(comment)
     if item is not None:
         approved = action == "publish"
         reason = "" if approved else str(_("Taken down on the event's discussion page."))
@@ -217,6 +210,8 @@ def comment_delete(*, actor: Any, comment: EventComment) -> EventComment:
     """The author takes their own comment down (soft delete; its replies go with it)."""
     comment = _lock(comment)
     policy.require(actor, "delete", comment)
+    if comment.status == ModerationStatus.PENDING:
+        reviews.review_withdraw(obj=comment, actor=actor, reason=str(_("Deleted by its author.")))
     if comment.status != ModerationStatus.DELETED:
         comment.status = ModerationStatus.DELETED
         comment.save(update_fields=["status", "updated_at"])
@@ -225,7 +220,6 @@ def comment_delete(*, actor: Any, comment: EventComment) -> EventComment:
 
 def _approve(comment: EventComment, *, item: Any, actor: Any, reason: str) -> None:
     comment = _lock(comment)
-    # Deleted by its author meanwhile (the queue has no withdrawal): stays deleted.
     if comment.status == ModerationStatus.PENDING:
         _set_status(comment, ModerationStatus.PUBLISHED, actor)
 
