@@ -13,6 +13,7 @@ from xiaoyou.content.models import (
     ArticleStatus,
     CommentStatus,
 )
+from xiaoyou.content.search_articles import search_filter
 from xiaoyou.core import policy
 
 SEARCH_TERMS = 5
@@ -52,14 +53,14 @@ def categories_for(org: Any) -> QuerySet[ArticleCategory]:
 
 
 def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
-    """Keyword search over the title and the body's plain text, every term required.
+    """Keyword search over the title and the body's plain text, every term required (at most
+    SEARCH_TERMS), keeping `queryset`'s filters and order.
 
-    A substring match (icontains), so a 2-character Chinese term (校友, 招聘) finds what a
-    trigram index would miss; fine at article scale on SQLite and PostgreSQL.
+    Through the articles' search index (content.search_articles): a CJK term matches as a
+    substring (2-character terms such as 校友 included), a Latin word as a word or word prefix,
+    case-insensitive.
     """
-    for term in text.split()[:SEARCH_TERMS]:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(body_text__icontains=term))
-    return queryset
+    return search_filter(queryset, text.split()[:SEARCH_TERMS])
 
 
 def articles_published() -> QuerySet[Article]:

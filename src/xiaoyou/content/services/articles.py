@@ -3,6 +3,7 @@
 Rules enforced here (policy in content/policy_articles.py):
 - The body is sanitized (core.richtext) before it is stored, and its plain text is kept beside
   it for search and excerpts.
+- The search index (content/search_articles.py) follows every change of the title or body.
 - Every save that changes the title or the body stores a revision (a whole snapshot); restoring
   a revision is an edit like any other, so it is itself a new revision.
 - An article of a sub-organization's admin goes to the organization's review queue; approving
@@ -32,6 +33,7 @@ from xiaoyou.content.models import (
     ArticleRevision,
     ArticleStatus,
 )
+from xiaoyou.content.search_articles import article_search_index
 from xiaoyou.core import audit, fragment_cache, policy, reviews
 from xiaoyou.core import images as core_images
 from xiaoyou.core.errors import ApplicationError
@@ -151,6 +153,7 @@ def article_create(
         article.source_org = _source_org(actor, org)
     _apply(article, {"title": title, "body": body, **fields})
     article.save()
+    article_search_index(article)
     _revision_add(article, actor)
     audit.record(actor=actor, action="content.article.create", obj=article, org=org)
     return article
@@ -183,6 +186,7 @@ def article_update(*, actor: Any, article: Article, **fields: Any) -> Article:
     if changes:
         article.save()
         if "title" in changes or "body" in changes:
+            article_search_index(article)
             _revision_add(article, actor)
         audit.record(
             actor=actor,
