@@ -1383,6 +1383,106 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Content API: albums, photos, articles (issue 8 item 5) ------------------------------------
+
+
+def _college_members_album_id(world: World) -> dict[str, Any]:
+    # For the club's members only: another organization's admin does not see it at all.
+    from tests.content.factories import AlbumFactory, PhotoFactory
+    from xiaoyou.content.models import ViewPermission
+
+    album = AlbumFactory(org=world.tree.club, view_permission=ViewPermission.MEMBERS)
+    PhotoFactory(album=album)
+    return {"album_id": album.pk}
+
+
+def _college_members_photo_id(world: World) -> dict[str, Any]:
+    from xiaoyou.content.models import Photo
+
+    album_id = _college_members_album_id(world)["album_id"]
+    return {"photo_id": Photo.objects.get(album_id=album_id).pk}
+
+
+def _college_album_photo_ids(world: World) -> dict[str, Any]:
+    from xiaoyou.content.models import Photo
+
+    photos = Photo.objects.filter(album__org=world.tree.club).values_list("pk", flat=True)
+    return {"action": "hide", "photo_ids": list(photos)}
+
+
+def _photo_upload(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.content.images import jpeg_bytes
+
+    return {"photos": SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")}
+
+
+def _college_article_id(world: World) -> dict[str, Any]:
+    # A draft: seen by the club's and the college's admins only.
+    return {"article_id": _college_article(world)["pk"]}
+
+
+def _deleted_college_article_id(world: World) -> dict[str, Any]:
+    from xiaoyou.content.models import Article
+    from xiaoyou.content.services.articles import article_delete
+
+    article = Article.objects.get(pk=_college_article(world)["pk"])
+    article_delete(actor=world.college_admin, article=article)
+    return {"article_id": article.pk}
+
+
+API_CASES.update(
+    {
+        "GET /api/v1/content/albums/{album_id}": Case(_college_members_album_id),
+        "PATCH /api/v1/content/albums/{album_id}": Case(
+            _college_members_album_id, method="patch", json=True, data=lambda world: {"title": "改"}
+        ),
+        "DELETE /api/v1/content/albums/{album_id}": Case(
+            _college_members_album_id, method="delete", allowed=204
+        ),
+        "GET /api/v1/content/albums/{album_id}/photos": Case(_college_members_album_id),
+        "POST /api/v1/content/albums/{album_id}/photos": Case(
+            _college_members_album_id, method="post", data=_photo_upload, allowed=201
+        ),
+        "POST /api/v1/content/albums/{album_id}/photos/bulk": Case(
+            _college_members_album_id, method="post", json=True, data=_college_album_photo_ids
+        ),
+        "GET /api/v1/content/photos/{photo_id}": Case(_college_members_photo_id),
+        "DELETE /api/v1/content/photos/{photo_id}": Case(
+            _college_members_photo_id, method="delete", allowed=204
+        ),
+        "GET /api/v1/content/articles/{article_id}": Case(_college_article_id),
+        "GET /api/v1/content/articles/{article_id}/comments": Case(_college_article_id),
+        # Anyone signed in may comment on a published article (not an admin's right); on a
+        # draft another organization's admin gets 404 and even its own admins a 403.
+        "POST /api/v1/content/articles/{article_id}/comments": Case(
+            _college_article_id,
+            method="post",
+            json=True,
+            data=lambda world: {"body": "好"},
+            allowed=403,
+        ),
+        "GET /api/v1/content/console/articles/{article_id}": Case(_college_article_id),
+        "PATCH /api/v1/content/console/articles/{article_id}": Case(
+            _college_article_id, method="patch", json=True, data=lambda world: {"title": "改"}
+        ),
+        "DELETE /api/v1/content/console/articles/{article_id}": Case(
+            _college_article_id, method="delete"
+        ),
+        "POST /api/v1/content/console/articles/{article_id}/publish": Case(
+            _college_article_id, method="post", json=True, data=lambda world: {}
+        ),
+        "POST /api/v1/content/console/articles/{article_id}/submit": Case(
+            _college_article_id, method="post", json=True, data=lambda world: {}
+        ),
+        "POST /api/v1/content/console/articles/{article_id}/restore": Case(
+            _deleted_college_article_id, method="post"
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 
