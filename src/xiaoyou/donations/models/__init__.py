@@ -8,7 +8,12 @@ from xiaoyou.donations.models.campaigns import (
     GivingDay,
     GivingDayStatus,
 )
-from xiaoyou.donations.models.community import BeneficiaryPost, PostStatus, ProjectBeneficiary
+from xiaoyou.donations.models.community import (
+    BeneficiaryPost,
+    PostReply,
+    PostStatus,
+    ProjectBeneficiary,
+)
 from xiaoyou.donations.models.gifts import Donation, DonationStatus, Pledge, PledgeStatus
 from xiaoyou.donations.models.projects import (
     DonationProject,
@@ -28,6 +33,7 @@ __all__ = [
     "GivingDayStatus",
     "Pledge",
     "PledgeStatus",
+    "PostReply",
     "PostStatus",
     "ProjectBeneficiary",
     "ProjectReport",

@@ -89,3 +89,44 @@ class BeneficiaryPost(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.body[:40]}"
+
+
+class PostReply(TimeStampedModel):
+    """回复: a donor of the project (a paid gift to it) answers a published beneficiary post;
+    moderated like the posts before it is shown under the post."""
+
+    post = models.ForeignKey(
+        BeneficiaryPost,
+        verbose_name=_("beneficiary post"),
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="beneficiary_post_replies",
+    )
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PostStatus.choices,
+        default=PostStatus.PENDING,
+        db_index=True,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply to a beneficiary post")
+        verbose_name_plural = _("replies to beneficiary posts")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["post", "status", "published_at"], name="donations_replies")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.body[:40]}"

@@ -94,6 +94,7 @@ class Donation(TimeStampedModel):
 
 class PledgeStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")  # the donor paused it: not billed until resumed
     CANCELLED = "cancelled", _("Cancelled")
 
 
