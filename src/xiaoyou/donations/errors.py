@@ -19,6 +19,8 @@ DATES_INVALID = "donations.dates_invalid"
 PRESETS_INVALID = "donations.presets_invalid"
 NOT_PAID = "donations.not_paid"
 PLEDGE_DAY_INVALID = "donations.pledge_day_invalid"
+PLEDGE_EXISTS = "donations.pledge_exists"
+PLEDGE_STATE = "donations.pledge_state"
 
 register_messages(
     {
@@ -37,5 +39,9 @@ register_messages(
         PRESETS_INVALID: _("Preset amounts must be positive amounts in yuan, at most eight."),
         NOT_PAID: _("The certificate is issued once the gift is paid."),
         PLEDGE_DAY_INVALID: _("Choose a day between 1 and 28."),
+        PLEDGE_EXISTS: _(
+            "You already give monthly to this project: change it in My monthly gifts."
+        ),
+        PLEDGE_STATE: _("This monthly gift cannot be changed that way now."),
     }
 )

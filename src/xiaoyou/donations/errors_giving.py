@@ -1,4 +1,5 @@
-"""Error codes of giving days (捐赠日) and beneficiaries' posts, raised as ApplicationError."""
+"""Error codes of giving days (捐赠日), beneficiaries' posts and donors' replies, raised as
+ApplicationError."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ POST_TEXT_REQUIRED = "donations.post_text_required"
 POST_TEXT_TOO_LONG = "donations.post_text_too_long"
 POST_PHOTO_INVALID = "donations.post_photo_invalid"
 POST_ACTION_UNKNOWN = "donations.post_action_unknown"
+REPLY_NOT_DONOR = "donations.reply_not_donor"
 
 register_messages(
     {
@@ -37,5 +39,6 @@ register_messages(
         POST_TEXT_TOO_LONG: _("At most %(limit)s characters."),
         POST_PHOTO_INVALID: _("The photo cannot be used. %(reason)s"),
         POST_ACTION_UNKNOWN: _("Unknown moderation action."),
+        REPLY_NOT_DONOR: _("Only the project's donors may reply to its beneficiaries' posts."),
     }
 )

@@ -5,6 +5,8 @@
   admins never see another college's projects or donors.
 - `give`: anyone, signed in or not, for a public project; verified alumni or members of the
   organization for projects limited to them.
+- A monthly pledge is paused, resumed or cancelled by its donor only; the project's managers
+  see the project's pledges.
 - A gift is seen by its donor (signed in, or holding the payment link of an anonymous order)
   and by the project's managers.
 """
@@ -64,4 +66,6 @@ def register() -> None:
     policy.register(ProjectReport, "manage", role=Role.ADMIN, org_field="project__org")
     policy.register(Donation, "manage", role=Role.ADMIN, org_field="project__org")
     policy.register(Donation, "view", role=None, check=_is_donor_or_manager)
+    # "cancel" covers the donor's own changes to their pledge: pause, resume and cancel.
     policy.register(Pledge, "cancel", role=None, check=_is_pledger)
+    policy.register(Pledge, "manage", role=Role.ADMIN, org_field="project__org")

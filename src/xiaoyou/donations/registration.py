@@ -38,7 +38,7 @@ def _ui() -> None:
         hall_menu,
         personal_center_entries,
     )
-    from xiaoyou.donations.views import hall_projects
+    from xiaoyou.donations.views import hall_pledges, hall_projects
 
     console_nav_section(
         _("Donations"),
@@ -79,12 +79,21 @@ def _ui() -> None:
             order=40,
         )
     )
+    personal_center_entries.add(
+        Section(
+            key="donations_pledges",
+            label=_("My monthly gifts"),
+            render=hall_pledges.my_pledges_entry,
+            order=41,
+        )
+    )
 
 
 def _giving_register() -> None:
     """Giving days, statistics and beneficiaries' posts (issue 9 items 6 and 7)."""
     from xiaoyou.donations import errors_giving, policy_giving  # noqa: F401 - errors: messages
-    from xiaoyou.donations.services import community
+    from xiaoyou.donations.services import community, replies
 
     policy_giving.register()
     community.register()
+    replies.register()

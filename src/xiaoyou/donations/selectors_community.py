@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from xiaoyou.donations.models import BeneficiaryPost, DonationProject, PostStatus
+from xiaoyou.donations.models import BeneficiaryPost, DonationProject, PostReply, PostStatus
 
 
 def published_posts(project: DonationProject) -> QuerySet[BeneficiaryPost]:
@@ -15,6 +15,23 @@ def published_posts(project: DonationProject) -> QuerySet[BeneficiaryPost]:
         BeneficiaryPost.objects.filter(project=project, status=PostStatus.PUBLISHED)
         .select_related("author")
         .order_by("-published_at", "-id")
+    )
+
+
+def published_posts_with_replies(
+    project: DonationProject, *, limit: int = 20
+) -> list[BeneficiaryPost]:
+    """The latest published posts, each with its published replies (oldest first) and their
+    authors in `post.published_replies` (two queries)."""
+    replies = (
+        PostReply.objects.filter(status=PostStatus.PUBLISHED)
+        .select_related("author")
+        .order_by("published_at", "id")
+    )
+    return list(
+        published_posts(project).prefetch_related(
+            Prefetch("replies", queryset=replies, to_attr="published_replies")
+        )[:limit]
     )
 
 

@@ -1,9 +1,13 @@
 """月捐: monthly pledges. On its day each month an active pledge gets a gift waiting for payment
 and its donor a reminder with the pay link (one per month: `last_period` is claimed by a
-conditional UPDATE, so a rerun of the daily task bills nobody twice)."""
+conditional UPDATE, so a rerun of the daily task bills nobody twice).
+
+The donor pauses, resumes or cancels their own pledge; a paused or cancelled pledge is never
+billed. A person has at most one live (active or paused) pledge per project."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +20,7 @@ from xiaoyou.donations import errors
 from xiaoyou.donations.models import DonationProject, Pledge, PledgeStatus
 
 PLEDGE_DUE = "donations.pledge_due"
+LIVE = (PledgeStatus.ACTIVE, PledgeStatus.PAUSED)
 
 
 def register_notification_kinds() -> None:
@@ -51,6 +56,8 @@ def pledge_create(
     donor_name = donor_name.strip()[:60]
     if not donor_name:
         raise ApplicationError(errors.NAME_REQUIRED)
+    if Pledge.objects.filter(project=project, user=actor, status__in=LIVE).exists():
+        raise ApplicationError(errors.PLEDGE_EXISTS, status=409)
     pledge = Pledge.objects.create(
         project=project,
         user=actor,
@@ -63,18 +70,86 @@ def pledge_create(
         actor=actor,
         action="donations.pledge.create",
         obj=pledge,
+        org=project.org,
         changes={"amount": [None, amount]},
     )
     return pledge
 
 
+def _period(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _lock(pledge: Pledge) -> Pledge:
+    return Pledge.objects.select_for_update().get(pk=pledge.pk)
+
+
+def _set_status(
+    *, actor: Any, pledge: Pledge, action: str, allowed_from: tuple[str, ...]
+) -> Pledge:
+    policy.require(actor, "cancel", pledge)
+    locked = _lock(pledge)
+    before = locked.status
+    if before not in allowed_from:
+        raise ApplicationError(errors.PLEDGE_STATE, status=409)
+    after = {
+        "pause": PledgeStatus.PAUSED,
+        "resume": PledgeStatus.ACTIVE,
+        "cancel": PledgeStatus.CANCELLED,
+    }[action]
+    locked.status = after
+    fields = ["status", "updated_at"]
+    if action == "resume":
+        # Resuming after this month's day bills from next month: the donor chose to skip
+        # the months it was paused, so no late gift appears the morning after resuming.
+        today = timezone.localdate()
+        if today.day > locked.day_of_month and locked.last_period != _period(today):
+            locked.last_period = _period(today)
+            fields.append("last_period")
+    locked.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action=f"donations.pledge.{action}",
+        obj=locked,
+        org=locked.project.org,
+        changes={"status": [before, after]},
+    )
+    return locked
+
+
+@transaction.atomic
+def pledge_pause(*, actor: Any, pledge: Pledge) -> Pledge:
+    """The donor pauses their active pledge: no gift is billed until they resume it."""
+    return _set_status(
+        actor=actor, pledge=pledge, action="pause", allowed_from=(PledgeStatus.ACTIVE,)
+    )
+
+
+@transaction.atomic
+def pledge_resume(*, actor: Any, pledge: Pledge) -> Pledge:
+    """The donor resumes their paused pledge; a month whose day has passed is skipped."""
+    return _set_status(
+        actor=actor, pledge=pledge, action="resume", allowed_from=(PledgeStatus.PAUSED,)
+    )
+
+
 @transaction.atomic
 def pledge_cancel(*, actor: Any, pledge: Pledge) -> Pledge:
-    policy.require(actor, "cancel", pledge)
-    pledge.status = PledgeStatus.CANCELLED
-    pledge.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action="donations.pledge.cancel", obj=pledge)
-    return pledge
+    """The donor ends their pledge for good (a gift already billed stays payable)."""
+    return _set_status(actor=actor, pledge=pledge, action="cancel", allowed_from=LIVE)
+
+
+def next_billing_date(pledge: Pledge, today: dt.date | None = None) -> dt.date | None:
+    """When the daily task next bills the pledge: its day this month unless this month is
+    billed (then next month); a day already passed but not billed is billed at the next run
+    (today). None for a paused or cancelled pledge."""
+    if pledge.status != PledgeStatus.ACTIVE:
+        return None
+    today = today or timezone.localdate()
+    if pledge.last_period != _period(today):
+        return max(today, today.replace(day=pledge.day_of_month))
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return dt.date(year, month, pledge.day_of_month)
 
 
 def pledges_bill(*, today: Any = None) -> int:
@@ -83,7 +158,7 @@ def pledges_bill(*, today: Any = None) -> int:
     from xiaoyou.donations.services.giving import donation_start, project_is_open
 
     today = today or timezone.localdate()
-    period = f"{today.year:04d}-{today.month:02d}"
+    period = _period(today)
     due = Pledge.objects.filter(status=PledgeStatus.ACTIVE, day_of_month__lte=today.day).exclude(
         last_period=period
     )
@@ -93,7 +168,7 @@ def pledges_bill(*, today: Any = None) -> int:
             continue
         with transaction.atomic():
             if (
-                not Pledge.objects.filter(pk=pledge.pk)
+                not Pledge.objects.filter(pk=pledge.pk, status=PledgeStatus.ACTIVE)
                 .exclude(last_period=period)
                 .update(last_period=period)
             ):
