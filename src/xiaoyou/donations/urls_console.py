@@ -7,6 +7,7 @@ from django.urls import path
 from xiaoyou.donations.views import (
     console_campaigns,
     console_donations,
+    console_pledges,
     console_projects,
     console_stats,
 )
@@ -50,6 +51,12 @@ urlpatterns = [
         "projects/<int:pk>/posts/<int:post_pk>/moderate",
         console_campaigns.post_moderate,
         name="donation_post_moderate",
+    ),
+    path("projects/<int:pk>/pledges/", console_pledges.pledges, name="donation_pledges"),
+    path(
+        "projects/<int:pk>/replies/<int:reply_pk>/moderate",
+        console_pledges.reply_moderate,
+        name="donation_reply_moderate",
     ),
     path("", console_donations.donation_list, name="donations"),
     path(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from xiaoyou.donations.models import (
     GivingChallenge,
     GivingDay,
     GivingDayStatus,
+    PostReply,
     PostStatus,
     ProjectBeneficiary,
 )
@@ -189,10 +190,16 @@ def challenge_remove(request: HttpRequest, pk: int, challenge_pk: int) -> HttpRe
 
 
 def beneficiaries(request: HttpRequest, pk: int) -> HttpResponse:
-    """A project's beneficiaries and their posts (pending first), to name people and moderate."""
+    """A project's beneficiaries and their posts with the donors' replies, to name people and
+    moderate posts and replies."""
     project = managed_project(request, pk)
     status = request.GET.get("status", "")
-    posts = BeneficiaryPost.objects.filter(project=project).select_related("author")
+    replies = PostReply.objects.select_related("author").order_by("created_at", "id")
+    posts = (
+        BeneficiaryPost.objects.filter(project=project)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="all_replies"))
+    )
     if status in PostStatus.values:
         posts = posts.filter(status=status)
     return render(

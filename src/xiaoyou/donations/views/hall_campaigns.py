@@ -1,6 +1,7 @@
 """Hall: a giving day's page (捐赠日: totals, challenges, leaderboards by class year and by
-college, refreshed every 10 s by htmx from `giving_day_live`), and a beneficiary's form to post
-thanks or an update to a project's donors (捐赠人与受益人的社交圈)."""
+college, refreshed every 10 s by htmx from `giving_day_live`), a beneficiary's form to post
+thanks or an update to a project's donors, and a donor's reply to such a post
+(捐赠人与受益人的社交圈)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.donations.forms_giving import PostForm
-from xiaoyou.donations.models import GivingDay
+from xiaoyou.donations.forms_pledges import ReplyForm
+from xiaoyou.donations.models import BeneficiaryPost, GivingDay, PostStatus
 from xiaoyou.donations.selectors_campaigns import day_projects, giving_day_figures
 from xiaoyou.donations.selectors_community import posts_of_author
 from xiaoyou.donations.views.hall_projects import _visible_project
@@ -105,3 +107,31 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if problem else 200,
     )
+
+
+@require_POST
+def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A donor replies to a published post of a project they gave to; it waits for review."""
+    from xiaoyou.donations.services.replies import reply_create as create
+
+    post = (
+        BeneficiaryPost.objects.select_related("project", "project__org")
+        .filter(pk=pk, status=PostStatus.PUBLISHED)
+        .first()
+    )
+    if post is None or not policy.can(request.user, "view", post.project):
+        raise Http404
+    back = reverse("hall:donation_project", args=[post.project_id]) + f"#post-{post.pk}"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write a few words (at most 500 characters)."))
+        return redirect(back)
+    try:
+        create(actor=request.user, post=post, body=form.cleaned_data["body"])
+    except ApplicationError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Thank you! Your reply is shown once the staff review it."))
+    return redirect(back)

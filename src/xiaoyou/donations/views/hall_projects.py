@@ -22,6 +22,7 @@ from xiaoyou.core.richtext import sanitize
 from xiaoyou.donations.forms import GiftForm
 from xiaoyou.donations.links import gift_token_valid
 from xiaoyou.donations.models import Donation, DonationProject, DonationStatus, ProjectStatus
+from xiaoyou.donations.policy_giving import is_donor
 from xiaoyou.donations.selectors import (
     donor_count,
     donor_wall,
@@ -30,7 +31,7 @@ from xiaoyou.donations.selectors import (
     transparency,
 )
 from xiaoyou.donations.selectors_campaigns import giving_days_on_now
-from xiaoyou.donations.selectors_community import posts_for_donor, published_posts
+from xiaoyou.donations.selectors_community import posts_for_donor, published_posts_with_replies
 from xiaoyou.donations.services.giving import project_is_open
 from xiaoyou.payments.money import format_yuan
 
@@ -98,8 +99,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": project_is_open(project),
             "may_give": policy.can(request.user, "give", project),
             "share_card": card,
-            "beneficiary_posts": list(published_posts(project)[:20]),
+            "beneficiary_posts": published_posts_with_replies(project),
             "may_post": policy.can(request.user, "post_thanks", project),
+            "may_reply": is_donor(request.user, project.pk),
         },
     )
 
@@ -221,12 +223,21 @@ def my_donations_page(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
+    from xiaoyou.donations.models import Pledge
+    from xiaoyou.donations.services.pledges import LIVE
+
     gifts = list(my_donations(request.user)[:100])
     total = sum(gift.net_amount for gift in gifts if gift.status != DonationStatus.PENDING)
+    live_pledges = Pledge.objects.filter(user=request.user, status__in=LIVE).count()
     return render(
         request,
         "donations/hall/mine.html",
-        {"gifts": gifts, "total": total, "donor_posts": posts_for_donor(request.user)},
+        {
+            "gifts": gifts,
+            "total": total,
+            "donor_posts": posts_for_donor(request.user),
+            "live_pledges": live_pledges,
+        },
     )
 
 
