@@ -1105,6 +1105,28 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Donations: monthly pledges and donors' replies (issue 9, don) ------------------------------
+
+
+def _college_post_reply(world: World) -> dict[str, Any]:
+    from tests.donations.factories import ProjectFactory
+    from xiaoyou.donations.models import BeneficiaryPost, PostReply
+
+    post = BeneficiaryPost.objects.create(
+        project=ProjectFactory(org=world.tree.club), author=UserFactory(), body="谢谢"
+    )
+    reply = PostReply.objects.create(post=post, author=UserFactory(), body="加油")
+    return {"pk": post.project_id, "reply_pk": reply.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:donation_pledges": Case(_college_project),
+        "console:donation_reply_moderate": Case(_college_post_reply, method="post", data=_publish),
+    }
+)
+
+
 # --- Events check-in, badges and seats (issue 7, evcheckin) ------------------------------------
 
 
