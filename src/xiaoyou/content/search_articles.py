@@ -39,7 +39,7 @@ from typing import Any
 
 from django.db import connection as default_connection
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "content_article_fts"
@@ -146,8 +146,14 @@ def search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> QuerySet[Any
         return queryset
     if vendor == "sqlite":
         expression = " AND ".join(phrase.fts5() for phrase in phrases)
-        return queryset.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+        # `id + 0`: SQLite then walks the caller's order through content_article_listing (a
+        # covering index, migration 0006) and checks each id against the matches, stopping at
+        # the page's end. Looking each match up by id instead reads every matching row — with
+        # its body — to sort them: 250 ms for a term in every article of 36,000.
+        return queryset.alias(search_id=F("pk") + Value(0)).filter(
+            search_id__in=RawSQL(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
+            )
         )
     for phrase in phrases:
         # One subquery per term: the terms may sit in different parts of one article.
@@ -307,6 +313,13 @@ def articles_search_optimize(*, using: Any = None) -> None:
             cursor.execute(f"ANALYZE {PG_TABLE}")
             cursor.execute("ANALYZE content_article")
 
+
+# The hall's order (pinned first, newest first) with the columns its filters read, so a search
+# neither reads nor sorts the article rows (their status and organization come after the body).
+SQLITE_LISTING_INDEX = (
+    "CREATE INDEX content_article_listing ON content_article "
+    "(status, is_pinned, published_at, id, org_id, category_id)"
+)
 
 # Used by the migration: the structures of each vendor.
 SQLITE_FORWARD = [
