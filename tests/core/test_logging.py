@@ -48,6 +48,9 @@ def test_a_request_without_an_id_gets_one(client, log_lines):
     response = client.get("/no-such-page-abc")
     request_id = response["X-Request-ID"]
     assert len(request_id) == 32 and int(request_id, 16) >= 0
+    # The application's own time on the request, for developer tools and benchmarks.
+    name, _, duration = response["Server-Timing"].partition(";dur=")
+    assert name == "app" and 0 < float(duration) < 60_000
     [record] = [item for item in records(log_lines) if item.get("logger") == "django.request"]
     assert record["request_id"] == request_id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 
@@ -23,6 +24,10 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
+    """Request id and context for audit and logs; the time the application spent on the
+    request in a `Server-Timing: app;dur=<ms>` header (browsers' developer tools show it,
+    benchmarks and the reverse proxy's log can read it)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
@@ -38,11 +43,13 @@ class RequestContextMiddleware:
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             )
         )
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
             context.deactivate(token)
         response["X-Request-ID"] = request_id[:64]
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
 
