@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "xiaoyou.donations",
     "xiaoyou.polls",
     "xiaoyou.content",
+    "xiaoyou.messaging",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",

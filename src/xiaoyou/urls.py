@@ -13,6 +13,8 @@ urlpatterns = [
     path("console/", include("xiaoyou.console.urls")),
     path("api/", include("xiaoyou.api.urls")),
     path("payments/", include("xiaoyou.payments.urls_notify")),
+    # Unsubscribe, open pixel and tracked links of email campaigns (no session needed).
+    path("m/", include(("xiaoyou.messaging.urls_public", "messaging"))),
     path("django-admin/", admin.site.urls),
     path("", include("xiaoyou.hall.urls")),
 ]

@@ -39,6 +39,7 @@ urlpatterns = [
     path("events/", include("xiaoyou.events.urls_console")),
     path("donations/", include("xiaoyou.donations.urls_console")),  # 捐赠
     path("polls/", include("xiaoyou.polls.urls_console")),  # 投票
+    path("messaging/", include("xiaoyou.messaging.urls_console")),  # 邮件/短信管理
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
 ]
 
