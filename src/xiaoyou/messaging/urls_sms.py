@@ -1,4 +1,5 @@
-"""Console routes of messaging: sms (names are in the console namespace, prefixed messaging_)."""
+"""Console routes of messaging: SMS campaigns, the quota and birthday greetings (names in the
+console namespace, prefixed messaging_sms_, messaging_quota, messaging_birthday_)."""
 
 from __future__ import annotations
 
