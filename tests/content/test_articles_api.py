@@ -73,11 +73,21 @@ def test_list_published_by_category_with_search_and_pagination(
     assert _titles(client.get(f"{API}/articles", {"category_id": news.pk})) == ["返校日"]
     page = client.get(f"{API}/articles", {"page_size": 1, "page": 2}).json()
     assert (page["count"], [item["title"] for item in page["items"]]) == (2, ["招聘会通知"])
+    assert page["count_capped"] is False
 
     for index in range(8):
         _published(college_admin, org_tree.college, f"新闻{index}", category=news)
     with django_assert_max_num_queries(QUERIES):
         assert len(_titles(client.get(f"{API}/articles"))) == 10
+    # A search matching more than the cap: the count stops there and says so.
+    from xiaoyou.core import paginator
+
+    paginator.COUNT_CAP, cap = 4, paginator.COUNT_CAP
+    try:
+        page = client.get(f"{API}/articles", {"q": "新闻", "page_size": 3, "page": 2}).json()
+    finally:
+        paginator.COUNT_CAP = cap
+    assert (page["count"], page["count_capped"], len(page["items"])) == (4, True, 1)
 
     categories = client.get(f"{API}/article-categories").json()
     assert [(item["name"], item["article_count"]) for item in categories] == [("学院新闻", 9)]

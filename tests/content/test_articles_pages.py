@@ -228,6 +228,36 @@ def test_hall_list_search_with_two_characters_and_empty_state(
     assert len(response.context["page"].object_list) == 13
 
 
+def test_hall_search_count_stops_at_the_cap_with_a_hint(
+    client, org_tree, college_admin, monkeypatch
+):
+    from xiaoyou.core import paginator
+
+    monkeypatch.setattr(paginator, "COUNT_CAP", 25)
+    for index in range(27):
+        _published(college_admin, org_tree.college, title=f"校友活动{index}")
+    url = reverse("hall:content_articles")
+    response = client.get(url, {"q": "活动"})
+    page = response.context["page"]
+    # 27 match; the pages reach the first 25 and say that there are more.
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.is_capped) == (
+        25,
+        2,
+        True,
+    )
+    assert len(page.object_list) == 20
+    hint = "More than 25 articles match. Add another keyword to narrow the search."
+    assert hint in response.content.decode()
+    last = client.get(url, {"q": "活动", "page": 2}).context["page"]
+    assert len(last.object_list) == 5 and not last.has_next()
+    # A narrower search is counted exactly, without the hint; the plain list is never capped.
+    response = client.get(url, {"q": "校友活动1"})
+    assert response.context["page"].paginator.count == 11
+    assert not response.context["page"].paginator.is_capped
+    assert "More than" not in response.content.decode()
+    assert client.get(url).context["page"].paginator.count == 27
+
+
 def test_hall_list_by_category(client, org_tree, college_admin):
     category = services.category_create(actor=college_admin, org=org_tree.college, name="通知")
     _published(college_admin, org_tree.college, title="分类文章", category=category.pk)

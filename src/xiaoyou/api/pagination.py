@@ -34,3 +34,32 @@ class PageNumber(PaginationBase):
             "page": pagination.page,
             "page_size": pagination.page_size,
         }
+
+
+class CappedPageNumber(PageNumber):
+    """The same envelope for a search that may match most of a large table: `count` is exact up
+    to COUNT_CAP (1,000) and `count_capped` tells that more match (the pages end there)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        count_capped: bool
+        page: int
+        page_size: int
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: PageParams, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        from xiaoyou.core import paginator
+
+        cap = paginator.COUNT_CAP
+        offset = min((pagination.page - 1) * pagination.page_size, cap)
+        limit = min(pagination.page_size, cap - offset)
+        total = queryset.order_by().values("pk")[: cap + 1].count()
+        return {
+            "items": list(queryset[offset : offset + limit]) if limit > 0 else [],
+            "count": min(total, cap),
+            "count_capped": total > cap,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+        }

@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from xiaoyou.api.pagination import PageNumber
+from xiaoyou.api.pagination import CappedPageNumber, PageNumber
 from xiaoyou.content import selectors_articles as selectors
 from xiaoyou.content.models import Article, ArticleComment, ArticleStatus, CommentStatus
 from xiaoyou.content.services import article_comments
@@ -150,9 +150,9 @@ def _article(request: HttpRequest, article_id: int) -> Article:
     response=list[ArticleOut],
     summary="Published articles, pinned first, newest first",
     description="Filter by category; `q` finds every word in the title or text (2 characters "
-    "are enough, e.g. 校友).",
+    "are enough, e.g. 校友). `count` stops at 1,000 (`count_capped`).",
 )
-@paginate(PageNumber)
+@paginate(CappedPageNumber)
 def article_list(
     request: HttpRequest,
     # Plain annotations: @paginate resolves the parameters outside this module.

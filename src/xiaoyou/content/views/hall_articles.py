@@ -21,6 +21,7 @@ from xiaoyou.content.services import article_comments
 from xiaoyou.content.services import articles as services
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
+from xiaoyou.core.paginator import CappedPaginator
 from xiaoyou.organizations import sharing
 
 ARTICLES_PER_PAGE = 20
@@ -37,9 +38,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if category is not None:
         articles = articles.filter(category=category)
     query = " ".join(request.GET.get("q", "").split())[:QUERY_MAX_LENGTH]
+    paginator: Paginator
     if query:
-        articles = selectors.search(articles, query)
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        # A word found in most articles: the first pages and "1,000+", not an exact count.
+        paginator = CappedPaginator(selectors.search(articles, query), ARTICLES_PER_PAGE)
+    else:
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "content/hall/article_list.html",
