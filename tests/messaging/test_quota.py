@@ -1,6 +1,7 @@
 """SMS quota (额度): allocations by the platform admins, refusal before anything is sent, atomic
 reservations that two concurrent campaigns cannot both overdraw, release on cancel, usage."""
 
+# ruff: noqa: F811 - the emulator fixtures are imported from sms_support
 from __future__ import annotations
 
 import threading
@@ -55,7 +56,7 @@ def test_a_campaign_beyond_the_allocation_is_refused_before_anything_is_sent(
     org_tree,
     platform_admin,
     college_admin,
-    aliyun,  # noqa: F811
+    aliyun,
 ):
     allocate(platform_admin, org_tree.college, 5)
     campaign = upload_campaign(college_admin, org_tree.college, phones(6))
@@ -89,7 +90,7 @@ def test_no_allocation_and_the_school_quota_refuse_too(org_tree, platform_admin,
     assert SmsAllocation.objects.get(org=org_tree.college).reserved == 0
 
 
-def test_cancel_releases_the_unspent_reservation(org_tree, platform_admin, college_admin, aliyun):  # noqa: F811
+def test_cancel_releases_the_unspent_reservation(org_tree, platform_admin, college_admin, aliyun):
     allocate(platform_admin, org_tree.college, 100)
     campaign = campaign_start(
         actor=college_admin, campaign=upload_campaign(college_admin, org_tree.college, phones(4))

@@ -75,7 +75,7 @@ def is_solar_birthday(birth_date: dt.date, today: dt.date) -> bool:
 def is_lunar_birthday(birth: LunarBirth, today: dt.date) -> bool:
     """True when `today` is the lunar birthday in the lunar year that contains `today`."""
     lunar_today = LunarDate.from_solar_date(today.year, today.month, today.day)
-    if lunar_today.isLeapMonth:
+    if lunar_today.is_leap_month:
         return False  # birthdays fall in the ordinary month
     return lunar_birthday(birth, lunar_today.year) == today
 
