@@ -1,6 +1,6 @@
 """What the email half of messaging plugs into the platform (called from MessagingConfig.ready):
-policy rules, the suppression list as an audience exclusion, the sending job, the console
-sidebar entries."""
+policy rules, the suppression list as an audience exclusion, the sending job and its schedule,
+the console sidebar entries."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ def _suppressed(addresses: list[str]) -> set[str]:
 
 
 def register() -> None:
-    from xiaoyou.messaging import audiences, policy_email
+    from xiaoyou.messaging import audiences, policy_email, tasks_email
+    from xiaoyou.messaging.services import email_campaigns
 
     policy_email.register()
     audiences.register_exclusion("email", _suppressed)
+    email_campaigns.register_job()
+    tasks_email.register()
+    _register_navigation()
+
+
+def _register_navigation() -> None:
+    pass
