@@ -1505,6 +1505,26 @@ API_CASES.update(
 )
 
 
+# --- SMS campaigns (短信群发, issue 10 items 6-9) ---------------------------------------------------
+
+
+def _college_sms_campaign(world: World) -> dict[str, Any]:
+    from tests.messaging.sms_support import upload_campaign
+
+    campaign = upload_campaign(world.college_admin, world.tree.club, ["13900000001"])
+    return {"pk": campaign.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:messaging_sms_campaign_detail": Case(_college_sms_campaign),
+        "console:messaging_sms_campaign_action": Case(
+            lambda world: {**_college_sms_campaign(world), "action": "cancel"}, method="post"
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

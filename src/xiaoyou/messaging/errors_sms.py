@@ -45,7 +45,7 @@ register_messages(
             "The annual quota cannot be lower than what is allocated (%(allocated)s segments)."
         ),
         CAMPAIGN_NOT_DRAFT: _("Only a draft campaign can be changed or started."),
-        CAMPAIGN_STATE: _("This cannot be done while the campaign is %(status)s."),
+        CAMPAIGN_STATE: _("This cannot be done while the campaign is %(state)s."),
         CAMPAIGN_NO_RECIPIENTS: _("The campaign has no one to send to."),
         CAMPAIGN_BODY_REQUIRED: _("Please write the text."),
         UPLOAD_INVALID: _("The phone list could not be read: %(reason)s"),

@@ -27,6 +27,7 @@ def register() -> None:
         SmsMessage,
         SmsOptOut,
         SmsQuota,
+        SmsUsage,
     )
     from xiaoyou.organizations.models import Role
 
@@ -34,6 +35,7 @@ def register() -> None:
         policy.register(SmsCampaign, action, role=Role.ADMIN)
     policy.register(SmsMessage, "view", role=Role.ADMIN, org_field="campaign__org")
     policy.register(SmsAllocation, "view", role=Role.ADMIN)
+    policy.register(SmsUsage, "view", role=Role.ADMIN)
     policy.register(SmsQuota, "manage", role=None, check=_nobody)
     policy.register(SmsOptOut, "manage", role=None, check=_nobody)
     policy.register(BirthdaySetting, "manage", role=Role.ADMIN)

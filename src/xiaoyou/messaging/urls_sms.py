@@ -3,6 +3,23 @@ console namespace, prefixed messaging_sms_, messaging_quota, messaging_birthday_
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from xiaoyou.messaging.views import console_birthdays, console_quota, console_sms
+
+urlpatterns = [
+    path("", console_sms.campaign_list, name="messaging_sms_campaigns"),
+    path("new", console_sms.campaign_create, name="messaging_sms_campaign_create"),
+    path("<int:pk>/", console_sms.campaign_detail, name="messaging_sms_campaign_detail"),
+    path(
+        "<int:pk>/do/<slug:action>",
+        console_sms.campaign_action,
+        name="messaging_sms_campaign_action",
+    ),
+    path("quota/", console_quota.quota_dashboard, name="messaging_quota"),
+    path("quota/total", console_quota.quota_set, name="messaging_quota_set"),
+    path("quota/allocation", console_quota.allocation_set, name="messaging_quota_allocate"),
+    path("birthdays/", console_birthdays.birthday_settings, name="messaging_birthday_settings"),
+    path("birthdays/run", console_birthdays.birthday_run_now, name="messaging_birthday_run"),
+    path("birthdays/log", console_birthdays.birthday_log, name="messaging_birthday_log"),
+]

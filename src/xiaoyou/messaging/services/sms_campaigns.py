@@ -200,7 +200,7 @@ def _transition(
         campaign = SmsCampaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status not in allowed:
             raise ApplicationError(
-                errors.CAMPAIGN_STATE, status=409, **{"status": campaign.get_status_display()}
+                errors.CAMPAIGN_STATE, status=409, state=campaign.get_status_display()
             )
         before = campaign.status
         campaign.status = status
