@@ -25,6 +25,9 @@ class ContentConfig(AppConfig):
         from xiaoyou.content import ui_faces  # 人脸识别
 
         ui_faces.register()
+        from xiaoyou.content import demo  # demo content of `xiaoyou seed-demo`
+
+        demo.register()
 
 
 def _register_console() -> None:

@@ -165,3 +165,34 @@ class PersonalDataExporter:
 
 # Sections of a person's data export (xiaoyou.privacy), e.g. profile, memberships, posts.
 personal_data_exporters = Registry()
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """Demo content of one module, loaded by `xiaoyou seed-demo` once the demo school exists.
+
+    `seed(result, root=..., org_by_key=..., accounts=..., alumni=...)` runs inside the seeding's
+    transaction: it creates whatever part of its content is missing (every object found by a
+    natural key first, so a second run creates nothing) and counts what it created with
+    `result.add(kind, n)`. `accounts` are the demo accounts by key ("platform_admin", ...),
+    `alumni` the demo alumni's accounts, each linked to a verified record.
+    """
+
+    key: str
+    seed: Callable[..., None]
+    order: int = 100
+
+
+# Demo content of the modules (DemoSeeder), seeded in order after the demo school.
+demo_seeder_registry = Registry()
+
+
+def demo_seeder(order: int, func: Callable[..., None]) -> None:
+    """Registers `func` as a module's demo content, run by `xiaoyou seed-demo` in `order`."""
+    key = f"{func.__module__}.{func.__qualname__}"
+    demo_seeder_registry.add(DemoSeeder(key=key, seed=func, order=order))
+
+
+def demo_seeders() -> list[Callable[..., None]]:
+    """The registered demo seeders, in order."""
+    return [item.seed for item in demo_seeder_registry.all()]

@@ -13,3 +13,6 @@ class DonationsConfig(AppConfig):
         from xiaoyou.donations import registration
 
         registration.register_all()
+        from xiaoyou.donations import demo  # demo content of `xiaoyou seed-demo`
+
+        demo.register()

@@ -19,3 +19,6 @@ class EventsConfig(AppConfig):
         from xiaoyou.events.engagement_setup import register as register_engagement
 
         register_engagement()
+        from xiaoyou.events import demo  # demo content of `xiaoyou seed-demo`
+
+        demo.register()

@@ -14,3 +14,6 @@ class PollsConfig(AppConfig):
 
         policy.register()
         ui_setup.register()
+        from xiaoyou.polls import demo  # demo content of `xiaoyou seed-demo`
+
+        demo.register()

@@ -11,12 +11,15 @@ from typing import Any
 
 from django.db import transaction
 
-from xiaoyou.alumni.demo.accounts import _seed_accounts, _write_credentials
+from xiaoyou.accounts.models import User
+from xiaoyou.alumni.demo.accounts import ACCOUNTS, _seed_accounts, _write_credentials
+from xiaoyou.alumni.demo.members import _seed_members
 from xiaoyou.alumni.demo.profiles import _seed_profiles
 from xiaoyou.alumni.demo.records import _seed_records
 from xiaoyou.alumni.demo.result import SeedResult
 from xiaoyou.alumni.demo_data import DEPARTMENTS
 from xiaoyou.alumni.models import Department, Major
+from xiaoyou.core.registry import demo_seeders
 from xiaoyou.organizations.models import Organization, OrganizationKind
 from xiaoyou.organizations.services import organization_create
 
@@ -136,4 +139,16 @@ def _seed(school: str, record_count: int) -> tuple[SeedResult, dict[str, Any] | 
     _seed_profiles(result, org_by_key, departments)
 
     _seed_records(result, root, departments, record_count)
-    return result, _seed_accounts(result, org_by_key)
+    credentials = _seed_accounts(result, org_by_key)
+    alumni = _seed_members(result, root)
+    users = {user.username: user for user in User.objects.filter(username__in=_usernames())}
+    accounts = {account.key: users[account.username] for account in ACCOUNTS}
+    # The modules' demo content (events, donations, polls, articles...), each registered by
+    # its app: alumni knows none of them.
+    for seed in demo_seeders():
+        seed(result, root=root, org_by_key=org_by_key, accounts=accounts, alumni=alumni)
+    return result, credentials
+
+
+def _usernames() -> list[str]:
+    return [account.username for account in ACCOUNTS]
