@@ -295,6 +295,9 @@ def send_campaign(
     counts = {"sent": 0, "bounced": 0, "deferred": 0, "failed": 0, "skipped": 0}
     connection = connection or get_connection(fail_silently=False)
     try:
+        # One connection for the whole run (send_messages would otherwise open one per call).
+        if _campaign_status(campaign.pk) == CampaignStatus.SENDING:
+            _open(connection)
         while _campaign_status(campaign.pk) == CampaignStatus.SENDING:
             if stop_after is not None and counts["sent"] >= stop_after:
                 break
@@ -328,6 +331,13 @@ def send_campaign(
             logger.debug("closing the SMTP connection failed", exc_info=True)
     _finish_if_complete(campaign.pk)
     return counts
+
+
+def _open(connection: Any) -> None:
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SmtpUnavailable(str(exc)) from exc
 
 
 def _send_row(
