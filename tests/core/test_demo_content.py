@@ -223,3 +223,27 @@ def test_poll_articles_and_album(seed):
         assert default_storage.exists(photo.original.name)
         assert photo.thumbnail_name(320) and default_storage.exists(photo.thumbnail_name(320))
     assert Album.objects.get(title="校园四季").cover_id is not None
+
+
+def test_console_pages_show_the_demo_content(seed, client):
+    from tests.organizations.org_support import console_login
+
+    seed()
+    console_login(client, User.objects.get(username="demo-admin"))
+    free = Event.objects.get(title=FREE)
+    alumnus = User.objects.get(username="demo-alumnus")
+    pages = {
+        reverse("console:events"): (FREE, PAID, PAST, ONLINE),
+        reverse("console:event_registrations", args=[free.pk]): (alumnus.display_name,),
+        reverse("console:donation_projects"): (SCHOLARSHIP, LIBRARY),
+        reverse("console:donations"): ("王建国", SCHOLARSHIP),
+        reverse("console:polls"): (POLL,),
+        reverse("console:content_articles"): ARTICLES,
+        reverse("console:content_albums"): ("校园四季",),
+    }
+    for url, names in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        missing = [name for name in names if name not in text]
+        assert not missing, (url, missing)
