@@ -14,6 +14,8 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -92,14 +94,11 @@ def campaign_create(
     return campaign
 
 
-def recipient_texts(
-    campaign: SmsCampaign, *, actor: Any, limit: int | None = None
-) -> list[tuple[Any, str, int]]:
-    """(recipient, text after the signature, segments) for the first `limit` recipients (the
-    preview), or all of them."""
+def recipient_texts(campaign: SmsCampaign, *, actor: Any) -> Iterator[tuple[Any, str, int]]:
+    """(recipient, text after the signature, segments) of each recipient, streamed (the preview
+    takes the first few; starting takes them all without holding them in memory)."""
     from xiaoyou.messaging.audiences import audience_recipients
 
-    rows = []
     for recipient in audience_recipients(
         actor=actor,
         org=campaign.org,
@@ -111,12 +110,13 @@ def recipient_texts(
             sms_text.render(campaign.body, recipient.context),
             has_opt_out_hint=campaign.has_opt_out_hint,
         )
-        rows.append(
-            (recipient, body, sms_text.segments(sms_text.full_text(campaign.sign_name, body)))
-        )
-        if limit is not None and len(rows) >= limit:
-            break
-    return rows
+        yield recipient, body, sms_text.segments(sms_text.full_text(campaign.sign_name, body))
+
+
+def recipient_preview(
+    campaign: SmsCampaign, *, actor: Any, limit: int
+) -> list[tuple[Any, str, int]]:
+    return list(islice(recipient_texts(campaign, actor=actor), limit))
 
 
 def campaign_start(*, actor: Any, campaign: SmsCampaign) -> SmsCampaign:

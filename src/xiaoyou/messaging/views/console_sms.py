@@ -193,7 +193,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     preview_error = ""
     if campaign.status == SmsCampaignStatus.DRAFT:
         try:
-            preview = services.recipient_texts(campaign, actor=request.user, limit=PREVIEW_SIZE)
+            preview = services.recipient_preview(campaign, actor=request.user, limit=PREVIEW_SIZE)
         except ApplicationError as error:
             preview_error = error.text()
         except PermissionDenied:
