@@ -175,7 +175,7 @@ class DemoSeeder:
     transaction: it creates whatever part of its content is missing (every object found by a
     natural key first, so a second run creates nothing) and counts what it created with
     `result.add(kind, n)`. `accounts` are the demo accounts by key ("platform_admin", ...),
-    `alumni` the demo alumni's accounts, each linked to a verified record.
+    `alumni` the accounts of the demo alumnus and the demo alumni, each linked to a record.
     """
 
     key: str
