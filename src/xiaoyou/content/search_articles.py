@@ -320,6 +320,12 @@ SQLITE_LISTING_INDEX = (
     "CREATE INDEX content_article_listing ON content_article "
     "(status, is_pinned, published_at, id, org_id, category_id)"
 )
+# PostgreSQL: the hall's order exactly (pinned first, newest first), published articles only;
+# a word in most articles is then found by walking it and probing the search table per article.
+POSTGRES_LISTING_INDEX = (
+    "CREATE INDEX content_article_listing ON content_article "
+    "(is_pinned DESC, published_at DESC, id DESC) WHERE status = 'published'"
+)
 
 # Used by the migration: the structures of each vendor.
 SQLITE_FORWARD = [

@@ -1,5 +1,7 @@
-"""SQLite: a covering index in the hall's order for article searches (see
-xiaoyou.content.search_articles.search_filter); PostgreSQL needs none (hash join, top-N sort)."""
+"""An index in the hall's order for article searches (see
+xiaoyou.content.search_articles.search_filter): the first page and the capped count of a word
+found in most articles walk it and stop early instead of sorting every match. SQLite: a covering
+index; PostgreSQL: a partial index over published articles."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ from django.db import migrations
 
 
 def forward(apps, schema_editor):
-    from xiaoyou.content.search_articles import SQLITE_LISTING_INDEX
+    from xiaoyou.content.search_articles import POSTGRES_LISTING_INDEX, SQLITE_LISTING_INDEX
 
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(SQLITE_LISTING_INDEX)
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_LISTING_INDEX)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
+    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
         schema_editor.execute("DROP INDEX IF EXISTS content_article_listing")
 
 
