@@ -1525,6 +1525,69 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Email campaigns (邮件群发, issue 10 items 1-5) ---------------------------------------------
+
+
+def _college_email_campaign(world: World) -> dict[str, Any]:
+    from xiaoyou.messaging.services.email_campaigns import email_campaign_create
+
+    campaign = email_campaign_create(
+        actor=world.college_admin,
+        org=world.tree.club,
+        name="通知",
+        subject="{{ name }}您好",
+        body_html="<p>内容</p>",
+        audience_kind="upload",
+        uploaded=[{"name": "王芳", "email": "wang@example.com"}],
+    )
+    return {"pk": campaign.pk}
+
+
+def _college_email_template(world: World) -> dict[str, Any]:
+    from xiaoyou.messaging.models import EmailTemplate
+
+    template = EmailTemplate.objects.create(
+        org=world.tree.college, name="素材", subject="主题", body_html="<p>正文</p>"
+    )
+    return {"pk": template.pk}
+
+
+def _college_admins_upload_report(world: World) -> dict[str, Any]:
+    import io
+
+    from xiaoyou.messaging.audiences import UploadInvalid, upload_parse
+
+    file = io.BytesIO("邮箱\nnot-an-address\n".encode())
+    file.name = "list.csv"
+    try:
+        upload_parse(file, "email", owner=world.college_admin)
+    except UploadInvalid as error:
+        return {"name": error.report_name}
+    raise AssertionError("the list should be refused")
+
+
+CONSOLE_CASES.update(
+    {
+        "console:messaging_email_campaign_detail": Case(_college_email_campaign),
+        "console:messaging_email_campaign_edit": Case(_college_email_campaign),
+        "console:messaging_email_campaign_preview": Case(_college_email_campaign),
+        "console:messaging_email_campaign_test": Case(
+            _college_email_campaign,
+            method="post",
+            data=lambda world: {"addresses": "me@example.com"},
+        ),
+        "console:messaging_email_campaign_schedule": Case(
+            _college_email_campaign, method="post", data=lambda world: {"unschedule": "1"}
+        ),
+        "console:messaging_email_campaign_action": Case(
+            lambda world: {**_college_email_campaign(world), "action": "cancel"}, method="post"
+        ),
+        "console:messaging_email_template_edit": Case(_college_email_template),
+        "console:messaging_upload_report": Case(_college_admins_upload_report),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

@@ -437,20 +437,25 @@ class UploadInvalid(ApplicationError):
         self.report_name = report_name
 
 
-def upload_report_path(report_name: str) -> str | None:
-    """Storage path of an error report by its name (None for a name that is not one)."""
-    if not re.fullmatch(r"[0-9a-f]{32}", report_name or ""):
+def upload_report_path(report_name: str, *, user: Any = None) -> str | None:
+    """Storage path of an error report by its name (None for a name that is not one, or a
+    report made for someone other than `user`: "<user id>-<uuid>" names their owner)."""
+    match = re.fullmatch(r"(?:(\d+)-)?[0-9a-f]{32}", report_name or "")
+    if match is None:
+        return None
+    if match.group(1) is not None and user is not None and int(match.group(1)) != user.pk:
         return None
     return f"{UPLOAD_REPORT_DIR}/{report_name}.xlsx"
 
 
-def upload_parse(file: Any, channel: Channel) -> list[Recipient]:
+def upload_parse(file: Any, channel: Channel, *, owner: Any = None) -> list[Recipient]:
     """Reads an uploaded xlsx/xls/csv of addresses (email) or phones (SMS), all or nothing.
 
     Rule: a header row naming the columns (姓名/name, 邮箱/email, 手机/phone) is optional; without
     one, the first column holding addresses is taken. A row whose address is missing or
     invalid rejects the whole file with a downloadable report of the rows and reasons
-    (`UploadInvalid.report_name`). Duplicates are kept once, blank rows skipped.
+    (`UploadInvalid.report_name`; with `owner`, only that user may download it). Duplicates
+    are kept once, blank rows skipped.
     """
     from xiaoyou.alumni.importing.readers import ImportFileError, rows_of_bytes
 
@@ -514,16 +519,18 @@ def upload_parse(file: Any, channel: Channel) -> list[Recipient]:
         }
         recipients.append(_recipient(channel, address, row_data))
     if errors:
-        raise UploadInvalid(count=len(errors), report_name=_store_report(errors))
+        raise UploadInvalid(count=len(errors), report_name=_store_report(errors, owner))
     if not recipients:
         raise ApplicationError("audience_upload_empty")
     return recipients
 
 
-def _store_report(errors: list[tuple[int, str, str]]) -> str:
+def _store_report(errors: list[tuple[int, str, str]], owner: Any = None) -> str:
     from xiaoyou.core.excel import xlsx_bytes
 
     report_name = uuid.uuid4().hex
+    if getattr(owner, "pk", None) is not None:
+        report_name = f"{owner.pk}-{report_name}"
     content = xlsx_bytes(
         [_("Row"), _("Value"), _("Problem")], errors, title=str(_("Rejected rows"))
     )

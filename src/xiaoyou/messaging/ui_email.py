@@ -23,4 +23,28 @@ def register() -> None:
 
 
 def _register_navigation() -> None:
-    pass
+    from django.utils.translation import gettext_lazy as _
+
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import console_nav_section
+
+    console_nav_section(
+        _("Email"),
+        [
+            (
+                "messaging_email",
+                _("Email campaigns"),
+                "console:messaging_email_campaigns",
+                "mail",
+                510,
+            ),
+            (
+                "messaging_email_templates",
+                _("Email templates"),
+                "console:messaging_email_templates",
+                "file",
+                511,
+            ),
+        ],
+        permission=is_console_user,
+    )
