@@ -65,6 +65,12 @@ def worker_sends_to_aliyun(aliyun, monkeypatch):
     return aliyun
 
 
+@pytest.fixture
+def celery_worker_imports(worker_sends_to_aliyun) -> list[str]:
+    # Depends on the environment so that the worker started for the test inherits it.
+    return []
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_campaign_is_sent_with_the_progress_bar(

@@ -154,8 +154,31 @@ def send_one(campaign: SmsCampaign, message: SmsMessage, owner: str, backend: An
     return SmsMessageStatus.SENT
 
 
+MAX_RETRIES = 5
+
+
 def run_campaign(context: jobs.JobContext) -> dict[str, Any]:
-    """The job runner: sends the campaign's queued rows until done, paused or cancelled."""
+    """The job runner: sends the campaign's queued rows until done, paused or cancelled.
+
+    When the last attempt fails (the provider unreachable for good), the campaign is paused
+    with its rows queued: an admin resumes it later or cancels it, which gives the unspent
+    reservation back.
+    """
+    try:
+        return _run(context)
+    except Exception:
+        if context.job.attempts > MAX_RETRIES:
+            campaign_id = int(context.params["campaign_id"])
+            SmsCampaign.objects.filter(pk=campaign_id, status=SmsCampaignStatus.SENDING).update(
+                status=SmsCampaignStatus.PAUSED
+            )
+            SmsMessage.objects.filter(
+                campaign_id=campaign_id, status=SmsMessageStatus.CLAIMED
+            ).update(status=SmsMessageStatus.QUEUED, lease_owner="", lease_until=None)
+        raise
+
+
+def _run(context: jobs.JobContext) -> dict[str, Any]:
     campaign_id = int(context.params["campaign_id"])
     campaign = SmsCampaign.objects.select_related("org").get(pk=campaign_id)
     owner = uuid.uuid4().hex
@@ -231,4 +254,6 @@ def _may_start(user: Any, org: Any) -> bool:
 
 
 def register() -> None:
-    jobs.register_job(JOB_KIND, run_campaign, _("Send SMS campaign"), _may_start, max_retries=5)
+    jobs.register_job(
+        JOB_KIND, run_campaign, _("Send SMS campaign"), _may_start, max_retries=MAX_RETRIES
+    )
