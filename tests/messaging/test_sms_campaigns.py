@@ -268,3 +268,21 @@ def test_receipts_pushed_over_http_by_the_emulator_helper(
     )
     assert answer.json()["code"] == 0
     assert _statuses(campaign) == {"delivered": 2}
+
+
+def test_sending_is_paced_by_the_providers_rate(
+    org_tree, platform_admin, college_admin, aliyun, settings
+):
+    """7 texts at 3 a second through Aliyun: three windows of one second, so about 2 s."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MESSAGING_SMS_RATE = {"aliyun": 3}
+    allocate(platform_admin, org_tree.college, 100)
+    campaign = _started(college_admin, org_tree.college, 7)
+    began = time.monotonic()
+    jobs.job_run(campaign.job_id)
+    assert time.monotonic() - began >= 1.8
+    assert len(aliyun.sent) == 7
