@@ -1515,11 +1515,21 @@ def _college_sms_campaign(world: World) -> dict[str, Any]:
     return {"pk": campaign.pk}
 
 
+def _sms_opt_out(world: World) -> int:
+    from xiaoyou.messaging.models import SmsOptOut
+
+    return SmsOptOut.objects.create(phone="13900000002", source="reply").pk
+
+
 CONSOLE_CASES.update(
     {
         "console:messaging_sms_campaign_detail": Case(_college_sms_campaign),
         "console:messaging_sms_campaign_action": Case(
             lambda world: {**_college_sms_campaign(world), "action": "cancel"}, method="post"
+        ),
+        # The opt-out list is the platform admins': the college admin is refused too.
+        "console:messaging_sms_opt_out_remove": Case(
+            lambda world: {"pk": _sms_opt_out(world)}, method="post", allowed=403
         ),
     }
 )

@@ -171,3 +171,19 @@ def test_another_orgs_admin_cannot_see_a_campaign(client, org_tree, college_admi
     # campaign_start by hand is refused by the policy too.
     with pytest.raises(PermissionDenied):
         campaign_start(actor=regional_admin, campaign=campaign)
+
+
+def test_the_opt_out_list_is_the_platform_admins(client, org_tree, platform_admin, college_admin):
+    from xiaoyou.core.models import AuditEntry
+    from xiaoyou.messaging.models import SmsOptOut
+
+    console_login(client, college_admin)
+    assert client.get(reverse("console:messaging_sms_opt_outs")).status_code == 403
+    console_login(client, platform_admin)
+    client.post(reverse("console:messaging_sms_opt_outs"), {"phone": "139 0000 0007"})
+    opt_out = SmsOptOut.objects.get(phone="13900000007")
+    page = client.get(reverse("console:messaging_sms_opt_outs"))
+    assert b"13900000007" in page.content
+    client.post(reverse("console:messaging_sms_opt_out_remove", args=[opt_out.pk]))
+    assert not SmsOptOut.objects.exists()
+    assert AuditEntry.objects.filter(action__startswith="messaging.sms_opt_out").count() == 2

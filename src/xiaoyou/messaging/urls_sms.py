@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiaoyou.messaging.views import console_birthdays, console_quota, console_sms
+from xiaoyou.messaging.views import (
+    console_birthdays,
+    console_quota,
+    console_sms,
+    console_sms_opt_outs,
+)
 
 urlpatterns = [
     path("", console_sms.campaign_list, name="messaging_sms_campaigns"),
@@ -15,6 +20,12 @@ urlpatterns = [
         "<int:pk>/do/<slug:action>",
         console_sms.campaign_action,
         name="messaging_sms_campaign_action",
+    ),
+    path("opt-outs/", console_sms_opt_outs.opt_out_list, name="messaging_sms_opt_outs"),
+    path(
+        "opt-outs/<int:pk>/remove",
+        console_sms_opt_outs.opt_out_remove,
+        name="messaging_sms_opt_out_remove",
     ),
     path("quota/", console_quota.quota_dashboard, name="messaging_quota"),
     path("quota/total", console_quota.quota_set, name="messaging_quota_set"),

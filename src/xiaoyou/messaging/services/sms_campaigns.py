@@ -50,11 +50,39 @@ def opted_out_phones(phones: list[str]) -> set[str]:
 
 
 def opt_out_add(*, phone: str, source: str, actor: Any = None) -> bool:
-    """Adds a phone to the opt-out list (a reply TD, or staff); True when it was new."""
-    _row, created = SmsOptOut.objects.get_or_create(phone=phone, defaults={"source": source})
-    if created and actor is not None:
-        audit.record(actor=actor, action="messaging.sms_opt_out.add", obj=_row, org=None)
+    """Adds a phone to the opt-out list (a reply TD, or staff); True when it was new.
+
+    Rule: staff additions are the platform admins' and audited; replies come from the provider.
+    """
+    if actor is not None:
+        policy.require(actor, "manage", SmsOptOut(phone=phone))
+    with transaction.atomic():
+        row, created = SmsOptOut.objects.get_or_create(phone=phone, defaults={"source": source})
+        if created and actor is not None:
+            audit.record(
+                actor=actor,
+                action="messaging.sms_opt_out.add",
+                obj=row,
+                org=None,
+                changes={"phone": [None, phone]},
+            )
     return created
+
+
+def opt_out_remove(*, actor: Any, opt_out: SmsOptOut) -> None:
+    """Takes a phone off the opt-out list (the person asked to receive texts again).
+
+    Rule: platform admins only; audited."""
+    policy.require(actor, "manage", opt_out)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="messaging.sms_opt_out.remove",
+            obj=opt_out,
+            org=None,
+            changes={"phone": [opt_out.phone, None]},
+        )
+        opt_out.delete()
 
 
 def campaign_create(
