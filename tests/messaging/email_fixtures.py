@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import socket
@@ -26,6 +27,8 @@ class SmtpServer:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     # Addresses refused at RCPT with this reply.
     refuse: dict[str, str] = field(default_factory=dict)
+    # Seconds each message takes to be accepted (a slow server, to see progress move).
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def messages(self) -> list[email.message.EmailMessage]:
@@ -51,6 +54,8 @@ def start_smtp(settings) -> tuple[SmtpServer, object]:
             return "250 OK"
 
         async def handle_DATA(self, smtp, session, envelope):
+            if server.delay:
+                await asyncio.sleep(server.delay)
             with server.lock:
                 server.received.append(
                     (envelope.mail_from, list(envelope.rcpt_tos), envelope.content)

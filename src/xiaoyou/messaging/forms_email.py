@@ -75,7 +75,7 @@ class EmailCampaignCreateForm(forms.Form):
 
 class EmailCampaignEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Email subject"), max_length=200)
     from_name = forms.CharField(label=_("Sender name"), max_length=100, required=False)
     reply_to = forms.EmailField(label=_("Reply-to address"), required=False)
     body_html = forms.CharField(
@@ -112,7 +112,7 @@ class EmailScheduleForm(forms.Form):
 
 class EmailTemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Email subject"), max_length=200)
     body_html = forms.CharField(
         label=_("HTML body"), widget=forms.Textarea(attrs={"rows": 16, "class": "mono"})
     )

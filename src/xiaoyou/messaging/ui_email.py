@@ -29,7 +29,7 @@ def _register_navigation() -> None:
     from xiaoyou.core.registry import console_nav_section
 
     console_nav_section(
-        _("Email"),
+        _("Email management"),
         [
             (
                 "messaging_email",

@@ -70,7 +70,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         in_current_org(campaigns_visible(request.user), request),
         columns=[
             Column("name", gettext_lazy("Name"), link=detail_url, sort="name"),
-            Column("subject", gettext_lazy("Subject")),
+            Column("subject", gettext_lazy("Email subject")),
             Column("org__name", gettext_lazy("Organization")),
             Column("recipient_count", gettext_lazy("Recipients"), align="num"),
             Column("scheduled_at", gettext_lazy("Scheduled for"), sort="scheduled_at"),
