@@ -5,8 +5,9 @@ with conditional UPDATEs, then for each row:
 1. claimed -> sending (only if this run still holds the lease): from here on the row is never
    handed out again;
 2. the provider's send, paced by the per-provider rate limit (shared through the cache);
-3. sending -> sent with the provider's id, and its segments charged to the quota, in one
-   transaction; or failed with the provider's error code.
+3. sending -> sent with the provider's id, or failed with the provider's error code.
+After each batch `charge_sync` charges the quota for what the rows say the provider took
+(sent, and unknown), so charging survives a crash between a send and its bookkeeping.
 
 A worker that dies leaves rows claimed or sending. Another run (the job's retry, the stale-job
 requeue, a resume) takes claimed rows whose lease has expired back to queued: they were never
@@ -27,7 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,17 +65,10 @@ def recover_expired(campaign_id: int) -> tuple[int, int]:
     requeued = SmsMessage.objects.filter(
         campaign_id=campaign_id, status=SmsMessageStatus.CLAIMED, lease_until__lt=now
     ).update(status=SmsMessageStatus.QUEUED, lease_owner="", lease_until=None)
-    doubtful = 0
-    campaign = SmsCampaign.objects.select_related("org").get(pk=campaign_id)
-    for message in SmsMessage.objects.filter(
+    doubtful = SmsMessage.objects.filter(
         campaign_id=campaign_id, status=SmsMessageStatus.SENDING, lease_until__lt=now
-    ).only("pk", "segments"):
-        with transaction.atomic():
-            if SmsMessage.objects.filter(
-                pk=message.pk, status=SmsMessageStatus.SENDING, lease_until__lt=now
-            ).update(status=SmsMessageStatus.UNKNOWN, lease_owner=""):
-                _charge(campaign, message.segments)
-                doubtful += 1
+    ).update(status=SmsMessageStatus.UNKNOWN, lease_owner="")
+    charge_sync(campaign_id)
     return requeued, doubtful
 
 
@@ -100,10 +94,34 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
     )
 
 
-def _charge(campaign: SmsCampaign, segments: int) -> None:
-    SmsCampaign.objects.filter(pk=campaign.pk).update(used_segments=F("used_segments") + segments)
-    if campaign.quota_year:
-        quota_charge(org=campaign.org, year=campaign.quota_year, segments=segments)
+def charge_sync(campaign_id: int) -> int:
+    """Charges the quota for the campaign's messages the provider took (sent, delivered, failed
+    after sending) or may have taken (unknown) and that are not charged yet; returns the
+    segments charged now.
+
+    Rule: the rows are the truth. The campaign's `used_segments` moves from what this run read
+    to the new sum by a conditional UPDATE, so two runs never charge the same segments and a
+    crash between a send and its charge is made good by the next sync.
+    """
+    campaign = SmsCampaign.objects.select_related("org").get(pk=campaign_id)
+    spent = (
+        SmsMessage.objects.filter(campaign_id=campaign_id)
+        .filter(Q(sent_at__isnull=False) | Q(status=SmsMessageStatus.UNKNOWN))
+        .aggregate(total=Sum("segments"))["total"]
+        or 0
+    )
+    delta = spent - campaign.used_segments
+    if delta <= 0:
+        return 0
+    with transaction.atomic():
+        moved = SmsCampaign.objects.filter(
+            pk=campaign_id, used_segments=campaign.used_segments
+        ).update(used_segments=spent)
+        if moved != 1:
+            return 0  # another run charged meanwhile; the next sync sees its result
+        if campaign.quota_year:
+            quota_charge(org=campaign.org, year=campaign.quota_year, segments=delta)
+    return delta
 
 
 def _throttle(provider: str) -> None:
@@ -116,10 +134,10 @@ def _status(campaign_id: int) -> str:
     return str(SmsCampaign.objects.filter(pk=campaign_id).values_list("status", flat=True)[0])
 
 
-def send_one(campaign: SmsCampaign, message: SmsMessage, owner: str, backend: Any) -> str:
+def send_one(message: SmsMessage, owner: str, backend: Any, *, opted_out: bool = False) -> str:
     """Sends one claimed row; returns its new status ('' when the lease was lost)."""
     until = timezone.now() + timedelta(seconds=sms_conf.lease_seconds())
-    if SmsOptOut.objects.filter(phone=message.phone).exists():
+    if opted_out:
         SmsMessage.objects.filter(
             pk=message.pk, status=SmsMessageStatus.CLAIMED, lease_owner=owner
         ).update(status=SmsMessageStatus.OPTED_OUT, lease_owner="")
@@ -142,15 +160,13 @@ def send_one(campaign: SmsCampaign, message: SmsMessage, owner: str, backend: An
             lease_owner="",
         )
         return SmsMessageStatus.FAILED
-    with transaction.atomic():
-        SmsMessage.objects.filter(pk=message.pk, status=SmsMessageStatus.SENDING).update(
-            status=SmsMessageStatus.SENT,
-            provider=result.provider,
-            provider_message_id=result.message_id[:80],
-            sent_at=timezone.now(),
-            lease_owner="",
-        )
-        _charge(campaign, message.segments)
+    SmsMessage.objects.filter(pk=message.pk, status=SmsMessageStatus.SENDING).update(
+        status=SmsMessageStatus.SENT,
+        provider=result.provider,
+        provider_message_id=result.message_id[:80],
+        sent_at=timezone.now(),
+        lease_owner="",
+    )
     return SmsMessageStatus.SENT
 
 
@@ -192,19 +208,27 @@ def _run(context: jobs.JobContext) -> dict[str, Any]:
         claimed = claim_batch(campaign_id, owner, sms_conf.batch_size())
         if not claimed:
             break
-        for index, message in enumerate(
+        batch = list(
             SmsMessage.objects.filter(pk__in=claimed)
             .order_by("pk")
             .only("pk", "phone", "text", "segments")
-        ):
+        )
+        # The opt-out list is read again just before sending (a reply TD since the start).
+        opted_out = set(
+            SmsOptOut.objects.filter(phone__in=[message.phone for message in batch]).values_list(
+                "phone", flat=True
+            )
+        )
+        for index, message in enumerate(batch):
             if index % STATUS_CHECK_EVERY == 0 and _status(campaign_id) != (
                 SmsCampaignStatus.SENDING
             ):
                 stopped = True
                 break
-            send_one(campaign, message, owner, backend)
+            send_one(message, owner, backend, opted_out=message.phone in opted_out)
             handled += 1
             context.progress(already + handled, total)
+        charge_sync(campaign_id)
     # Rows this run still holds go back to the queue (paused) or are cancelled.
     status = _status(campaign_id)
     leftover = SmsMessage.objects.filter(
@@ -231,6 +255,7 @@ def _run(context: jobs.JobContext) -> dict[str, Any]:
         SmsCampaign.objects.filter(pk=campaign_id, status=SmsCampaignStatus.SENDING).update(
             status=SmsCampaignStatus.COMPLETED, finished_at=timezone.now()
         )
+    charge_sync(campaign_id)
     released = campaign_settle(campaign_id=campaign_id)
     context.progress(_finished_count(campaign_id), total)
     return {"sent_by_this_run": handled, "released_segments": released}

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 
 from xiaoyou.core import audit, policy
@@ -329,8 +329,3 @@ def campaign_status_counts(campaign: SmsCampaign) -> dict[str, int]:
             status = SmsMessageStatus.QUEUED
         counts[status] = counts.get(status, 0) + row["count"]
     return counts
-
-
-def campaign_charge(campaign: SmsCampaign, segments: int) -> None:
-    """Adds to the campaign's spent segments (the quota itself is charged by the caller)."""
-    SmsCampaign.objects.filter(pk=campaign.pk).update(used_segments=F("used_segments") + segments)
