@@ -16,6 +16,18 @@ from xiaoyou.content.services import articles as services
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["sampled", "walk"])
+def _plan(request, monkeypatch):
+    """On PostgreSQL every test runs with both plans: as the sample decides (the corpora here
+    are small: the GIN subquery) and forced to walk the list probing each article."""
+    from django.db import connection
+
+    if request.param == "walk":
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL chooses between two plans; SQLite has one")
+        monkeypatch.setattr(search_articles, "FREQUENT_SHARE", 0)
+
+
 def _published(actor, org, title: str, body: str = "") -> Article:
     article = services.article_create(actor=actor, org=org, title=title, body=body or "<p>。</p>")
     return services.article_publish(actor=actor, article=article)
