@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from django.conf import settings
 
+from xiaoyou.core.http import shared_client
 from xiaoyou.core.sms.base import (
     SmsBackend,
     SmsError,
@@ -108,7 +109,7 @@ class AliyunSmsBackend(SmsBackend):
             raise SmsError("not_configured", "SMS_ALIYUN_ACCESS_KEY_ID/SECRET", provider=self.name)
         data = self.signed_params(phone=phone, template=template, params=params)
         try:
-            response = httpx.post(self.endpoint, data=data, timeout=self.timeout)
+            response = shared_client().post(self.endpoint, data=data, timeout=self.timeout)
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise SmsError("network_error", str(exc), provider=self.name) from exc

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from xiaoyou.core.http import shared_client
 from xiaoyou.core.sms.base import SmsBackend, SmsError, SmsResult, provider_template
 
 API_VERSION = "2021-01-11"
@@ -139,7 +140,7 @@ class TencentSmsBackend(SmsBackend):
             )
         payload, headers = self.request(phone=phone, template=template, params=params)
         try:
-            response = httpx.post(
+            response = shared_client().post(
                 self.endpoint, content=payload, headers=headers, timeout=self.timeout
             )
             body = response.json().get("Response", {})
