@@ -36,7 +36,7 @@ from xiaoyou.messaging.services.sms_campaigns import (
     opt_out_add,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.messaging.sms_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _statuses(campaign):

@@ -5,7 +5,7 @@ environment through core.env's typed helpers, else the defaults below.
 - MESSAGING_SMS_RATE: messages per second per provider, as JSON {"aliyun": 50, ...}; providers
   not named get MESSAGING_SMS_RATE_DEFAULT (default 20). Shared by all workers (cache counter).
 - MESSAGING_SMS_CALLBACK_TOKEN: the secret path segment of the receipt URLs given to the
-  providers (/m/sms/receipts/<provider>/<token>); empty disables receipts.
+  providers (/m/sms/<provider>/<report|reply>/<token>); empty disables receipts.
 - MESSAGING_SMS_LEASE_SECONDS: how long a worker holds claimed messages (default 120).
 - MESSAGING_SMS_BATCH: messages claimed at once (default 50).
 """

@@ -3,7 +3,7 @@ open-tracking pixel and tracked links. Each part adds its routes here."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from xiaoyou.messaging.views import public_email
 
@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<str:token>/<int:index>/", public_email.email_click, name="email_click"),
     path("u/<str:token>/", public_email.email_unsubscribe, name="email_unsubscribe"),
     path("bounces/", public_email.email_bounce_intake, name="email_bounces"),
+    # SMS providers' delivery receipts and replies (urls_sms_public.py).
+    path("sms/", include("xiaoyou.messaging.urls_sms_public")),
 ]
