@@ -149,6 +149,7 @@ def test_preview_and_test_send(org_tree, college_admin, smtp_server):
     assert sorted(smtp_server.recipients()) == ["boss@example.com", "me@example.com"]
     assert all(m["Subject"].endswith("王芳，欢迎回家") for m in smtp_server.messages())
     assert all(m["List-Unsubscribe"] is None for m in smtp_server.messages())
+    assert all(m["DKIM-Signature"] is None for m in smtp_server.messages())  # no key set
     assert EmailMessage.objects.count() == 0
     with pytest.raises(ApplicationError):
         services.email_campaign_test_send(
