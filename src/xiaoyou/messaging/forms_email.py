@@ -21,7 +21,7 @@ def _choices(rows: list[tuple[int, str]], empty: Any) -> list[tuple[Any, Any]]:
 
 
 class EmailCampaignCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Campaign name"), max_length=100)
     org = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     template = forms.TypedChoiceField(label=_("Template"), coerce=int, required=False)
     audience_kind = forms.ChoiceField(label=_("Recipients"), choices=AUDIENCE_CHOICES)
@@ -74,7 +74,7 @@ class EmailCampaignCreateForm(forms.Form):
 
 
 class EmailCampaignEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Campaign name"), max_length=100)
     subject = forms.CharField(label=_("Email subject"), max_length=200)
     from_name = forms.CharField(label=_("Sender name"), max_length=100, required=False)
     reply_to = forms.EmailField(label=_("Reply-to address"), required=False)
@@ -111,7 +111,7 @@ class EmailScheduleForm(forms.Form):
 
 
 class EmailTemplateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Template name"), max_length=100)
     subject = forms.CharField(label=_("Email subject"), max_length=200)
     body_html = forms.CharField(
         label=_("HTML body"), widget=forms.Textarea(attrs={"rows": 16, "class": "mono"})

@@ -21,7 +21,7 @@ SOURCE_PARAMS = {"saved_search": "saved_search", "event_registrants": "event", "
 
 
 class SmsCampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Campaign name"), max_length=120)
     org = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     audience_kind = forms.ChoiceField(label=_("Recipients"), choices=SOURCE_KINDS)
     source_id = forms.IntegerField(

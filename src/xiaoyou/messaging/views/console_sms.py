@@ -89,7 +89,7 @@ def _audience_params(request: HttpRequest, form: SmsCampaignForm, org: Any) -> d
 
     kind = form.cleaned_data["audience_kind"]
     if kind == "upload":
-        recipients = upload_parse(form.cleaned_data["upload"], "sms")
+        recipients = upload_parse(form.cleaned_data["upload"], "sms", owner=request.user)
         return {"recipients": [{"name": r.name, "phone": r.phone} for r in recipients]}
     if kind == "org_members":
         return {"org": org.pk}
