@@ -21,6 +21,7 @@ from xiaoyou.messaging import email_sending, email_tracking
 from xiaoyou.messaging.models import (
     EmailCampaign,
     EmailMessage,
+    EmailMessageStatus,
     Suppression,
 )
 from xiaoyou.messaging.services import email_campaigns as services
@@ -392,6 +393,47 @@ def test_a_worker_killed_mid_campaign_sends_no_duplicate(
     received = smtp_server.recipients()
     assert sorted(received) == sorted(address for _name, address in rows)
     assert len(received) == len(set(received)) == 10
+
+
+def test_a_message_handed_over_when_its_worker_died_is_never_sent_again(
+    org_tree, college_admin, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.MESSAGING_EMAIL_BATCH = 3
+    rows = [(f"校友{n}", f"b{n}@example.com") for n in range(5)]
+    campaign = _campaign(org_tree.college, college_admin, rows)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.email_campaign_send(actor=college_admin, campaign=campaign)
+    campaign.refresh_from_db()
+    services.prepare_recipients(campaign, college_admin)
+    # A worker claims 3 rows, hands the first to the mail server and dies before the answer
+    # is recorded (the server did receive it).
+    token, claimed = email_sending.claim_batch(campaign.pk, size=3, lease=300)
+    first = claimed[0]
+    EmailMessage.objects.filter(pk=first.pk, claim_token=token).update(handed_at=timezone.now())
+    composer = email_sending.Composer.for_campaign(campaign)
+    mail = composer.build(email=first.email, name=first.name, context=first.context, message_id=1)
+    from django.core.mail import get_connection
+
+    get_connection().send_messages([mail])
+    assert smtp_server.recipients() == [first.email]
+    # Its lease runs out; the tick restarts sending: the two rows it never handed over and the
+    # two nobody had claimed go out; the handed-over one is "unknown", not sent a second time.
+    EmailMessage.objects.filter(status="sending").update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    Job.objects.filter(pk=campaign.job_id).update(
+        status="running", updated_at=timezone.now() - timedelta(minutes=10)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.campaigns_tick()["resumed"] == 1
+    received = smtp_server.recipients()
+    assert sorted(received) == sorted(address for _name, address in rows)
+    assert len(received) == len(set(received)) == 5
+    first.refresh_from_db()
+    assert first.status == EmailMessageStatus.UNKNOWN and first.claim_token == ""
+    assert EmailMessage.objects.filter(status="sent").count() == 4
+    campaign.refresh_from_db()
+    assert campaign.status == "sent"
 
 
 def test_pause_resume_and_cancel(

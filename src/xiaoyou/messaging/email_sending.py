@@ -2,11 +2,14 @@
 backend, exactly once per recipient.
 
 A batch is claimed with one conditional UPDATE (`status='queued'`, a due deferred row, or a row
-whose lease ran out) that stamps a fresh claim token and a lease. A sender marks a row sent only
-after the SMTP server accepted it, and only while it still holds the claim. A worker killed
-mid-batch leaves its rows "sending": nobody takes them before the lease expires, then the next
-sender does. A sender whose own lease is about to run out stops and gives the rest back, so a
-live claim is never taken over while it is still being sent.
+whose lease ran out) that stamps a fresh claim token and a lease. Just before a message goes to
+the SMTP server its row is stamped `handed_at` (under the claim); it is marked sent only after
+the server accepted it, and only while the sender still holds the claim. A worker killed
+mid-batch leaves its rows "sending": nobody takes them before the lease expires; then the rows
+it never handed over are sent by the next sender, and the one it had handed over (at most one
+per dead worker) becomes "unknown" — it may have gone out, so it is never sent twice. A sender
+whose own lease is about to run out stops and gives the rest back, so a live claim is never
+taken over while it is still being sent.
 
 Addresses suppressed after queueing (an unsubscribe, a bounce) are skipped at send time, which
 makes an unsubscribe effective for the next batch (seconds). Per-domain rates
@@ -52,6 +55,7 @@ FINAL_STATUSES = (
     EmailMessageStatus.FAILED,
     EmailMessageStatus.SKIPPED,
     EmailMessageStatus.CANCELLED,
+    EmailMessageStatus.UNKNOWN,
 )
 OPEN_STATUSES = (EmailMessageStatus.QUEUED, EmailMessageStatus.SENDING, EmailMessageStatus.DEFERRED)
 _TOKEN = "__TOKEN__"
@@ -65,7 +69,23 @@ def claimable(now: Any) -> Q:
     return (
         Q(status=EmailMessageStatus.QUEUED)
         | Q(status=EmailMessageStatus.DEFERRED, next_attempt_at__lte=now)
-        | Q(status=EmailMessageStatus.SENDING, lease_until__lt=now)
+        | Q(status=EmailMessageStatus.SENDING, lease_until__lt=now, handed_at__isnull=True)
+    )
+
+
+def settle_in_doubt(campaign_id: int, now: Any) -> int:
+    """Rows a dead sender had handed to the mail server (lease over, no answer recorded):
+    "unknown", never sent again. Returns how many."""
+    return EmailMessage.objects.filter(
+        campaign_id=campaign_id,
+        status=EmailMessageStatus.SENDING,
+        lease_until__lt=now,
+        handed_at__isnull=False,
+    ).update(
+        status=EmailMessageStatus.UNKNOWN,
+        claim_token="",
+        lease_until=None,
+        error="the sender stopped after handing it to the mail server",
     )
 
 
@@ -77,6 +97,7 @@ def claim_batch(campaign_id: int, *, size: int, lease: int) -> tuple[str, list[E
     """
     now = timezone.now()
     token = uuid.uuid4().hex
+    settle_in_doubt(campaign_id, now)
     ids = list(
         EmailMessage.objects.filter(claimable(now), campaign_id=campaign_id)
         .order_by("pk")
@@ -88,6 +109,7 @@ def claim_batch(campaign_id: int, *, size: int, lease: int) -> tuple[str, list[E
         status=EmailMessageStatus.SENDING,
         claim_token=token,
         lease_until=now + timedelta(seconds=lease),
+        handed_at=None,
         attempts=F("attempts") + 1,
     )
     rows = list(
@@ -104,6 +126,7 @@ def _release(token: str, pks: list[int]) -> None:
         status=EmailMessageStatus.QUEUED,
         claim_token="",
         lease_until=None,
+        handed_at=None,
         attempts=F("attempts") - 1,
     )
 
@@ -320,7 +343,7 @@ def send_campaign(
                     row, token, composer, connection, throttle, suppressed, attempts_max
                 )
                 counts[outcome] = counts.get(outcome, 0) + 1
-                if outcome != "deferred":
+                if outcome not in ("deferred", "lost"):
                     done += 1
                 if on_progress is not None:
                     on_progress(done, total)
@@ -367,6 +390,12 @@ def _send_row(
     mail = composer.build(
         email=row.email, name=row.name, context=row.context or {}, message_id=row.pk
     )
+    handed = EmailMessage.objects.filter(
+        pk=row.pk, claim_token=token, status=EmailMessageStatus.SENDING
+    ).update(handed_at=timezone.now())
+    if not handed:  # the claim was lost (this sender was too slow): another sender has it
+        logger.warning("message %s was not sent: its claim was lost", row.pk)
+        return "lost"
     try:
         connection.send_messages([mail])
     except smtplib.SMTPRecipientsRefused as exc:

@@ -152,6 +152,9 @@ class EmailMessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")  # suppressed between queueing and sending
     CANCELLED = "cancelled", _("Cancelled")
+    # Its sender stopped (a crash) after handing it to the mail server and before hearing the
+    # answer: it may have gone out, so it is never sent again.
+    UNKNOWN = "unknown", _("Outcome unknown")
 
 
 class BounceKind(models.TextChoices):
@@ -176,6 +179,8 @@ class EmailMessage(models.Model):
     )
     claim_token = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Set just before the message is handed to the mail server, under the claim.
+    handed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
