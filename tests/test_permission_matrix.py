@@ -1565,7 +1565,7 @@ def _college_email_template(world: World) -> dict[str, Any]:
 def _college_admins_upload_report(world: World) -> dict[str, Any]:
     import io
 
-    from xiaoyou.messaging.audiences import UploadInvalid, upload_parse
+    from xiaoyou.messaging.audience_uploads import UploadInvalid, upload_parse
 
     file = io.BytesIO("邮箱\nnot-an-address\n".encode())
     file.name = "list.csv"

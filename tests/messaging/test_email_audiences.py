@@ -14,13 +14,8 @@ from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import AlumniRecordFactory, MembershipFactory, UserFactory
 from xiaoyou.alumni.models import SavedSearch
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.messaging.audiences import (
-    UploadInvalid,
-    audience_count,
-    audience_recipients,
-    upload_parse,
-    upload_report_path,
-)
+from xiaoyou.messaging.audience_uploads import UploadInvalid, upload_parse, upload_report_path
+from xiaoyou.messaging.audiences import audience_count, audience_recipients
 from xiaoyou.messaging.models import Suppression
 
 

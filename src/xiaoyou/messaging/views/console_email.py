@@ -22,7 +22,7 @@ from xiaoyou.console.context import current_org, in_current_org, org_choices
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.tables import Column, DataTable, Filter
-from xiaoyou.messaging import audiences
+from xiaoyou.messaging import audience_uploads, audiences
 from xiaoyou.messaging.email_render import VARIABLES
 from xiaoyou.messaging.forms_email import (
     EmailCampaignCreateForm,
@@ -151,7 +151,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             )
         try:
             if kind == "upload":
-                recipients = audiences.upload_parse(data["upload"], "email", owner=request.user)
+                recipients = audience_uploads.upload_parse(
+                    data["upload"], "email", owner=request.user
+                )
                 uploaded = [{"name": r.name, "email": r.email} for r in recipients]
             elif kind == "saved_search":
                 params = {"saved_search": data["saved_search"]}
@@ -440,7 +442,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def upload_report(request: HttpRequest, name: str) -> FileResponse:
     """The per-row error report of a refused address or phone list (email and SMS forms)."""
-    path = audiences.upload_report_path(name, user=request.user)
+    path = audience_uploads.upload_report_path(name, user=request.user)
     if path is None or not default_storage.exists(path):
         raise Http404
     return FileResponse(

@@ -85,7 +85,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def _audience_params(request: HttpRequest, form: SmsCampaignForm, org: Any) -> dict[str, Any]:
-    from xiaoyou.messaging.audiences import upload_parse
+    from xiaoyou.messaging.audience_uploads import upload_parse
 
     kind = form.cleaned_data["audience_kind"]
     if kind == "upload":
