@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xiaoyou.polls",
     "xiaoyou.content",
     "xiaoyou.messaging",
+    "xiaoyou.cards",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
