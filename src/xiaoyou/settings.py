@@ -18,6 +18,7 @@ import dj_database_url
 
 from xiaoyou.accounts.social.conf import social_providers
 from xiaoyou.core.env import env_bool, env_int, env_list, env_str
+from xiaoyou.messaging.email_provider_conf import email_backend_settings
 from xiaoyou.payments.conf import payment_providers
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_celery_beat",
+    "anymail",  # provider mail backends and tracking webhooks (EMAIL_PROVIDER)
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -280,7 +282,11 @@ if TESTING or env_bool("XIAOYOU_PLAIN_STATIC", False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # --- Mail and outside services --------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_PROVIDER=smtp|mailgun|postmark|sendgrid|amazon_ses picks the backend (and ANYMAIL's
+# credentials); unset keeps EMAIL_BACKEND (see messaging/email_provider_conf.py).
+EMAIL_BACKEND, ANYMAIL = email_backend_settings(
+    env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("payments/", include("xiaoyou.payments.urls_notify")),
     # Unsubscribe, open pixel and tracked links of email campaigns (no session needed).
     path("m/", include(("xiaoyou.messaging.urls_public", "messaging"))),
+    # Mail providers' tracking webhooks (/anymail/<provider>/tracking/, basic auth + signature).
+    path("anymail/", include("anymail.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("xiaoyou.hall.urls")),
 ]
