@@ -17,7 +17,11 @@ class MessagingConfig(AppConfig):
         from importlib import import_module
 
         # Each part of the app adds its module here when it has something to register.
-        for module in ("xiaoyou.messaging.ui_email", "xiaoyou.messaging.ui_sms"):
+        for module in (
+            "xiaoyou.messaging.ui_email",
+            "xiaoyou.messaging.ui_sms",
+            "xiaoyou.messaging.email_webhooks",
+        ):
             try:
                 part = import_module(module)
             except ModuleNotFoundError as error:

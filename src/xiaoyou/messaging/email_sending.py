@@ -29,14 +29,14 @@ from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
 
-from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from xiaoyou.messaging import email_settings, email_tracking
+from xiaoyou.messaging import email_providers, email_settings, email_tracking
 from xiaoyou.messaging.email_dkim import SignedEmail
 from xiaoyou.messaging.email_render import CompiledCampaign, compile_campaign, render_compiled
+from xiaoyou.messaging.email_throttle import DomainThrottle
 from xiaoyou.messaging.models import (
     BounceKind,
     CampaignStatus,
@@ -159,37 +159,6 @@ def suppress(email: str, *, reason: str, campaign: Any = None, detail: str = "")
     return created
 
 
-# --- Per-domain rates ---------------------------------------------------------------------------
-
-
-class DomainThrottle:
-    """Counts messages per recipient domain and minute in the cache (shared by workers)."""
-
-    def __init__(self, rates: dict[str, int]):
-        self.rates = rates
-
-    def rate_for(self, domain: str) -> int:
-        return self.rates.get(domain, self.rates.get("*", 0))
-
-    def admit(self, domain: str) -> float:
-        """0 when a message to `domain` may go now, else seconds to wait."""
-        rate = self.rate_for(domain)
-        if rate <= 0:
-            return 0.0
-        now = time.time()
-        minute = int(now // 60)
-        key = f"messaging:email:rate:{domain}:{minute}"
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
-        if count <= rate:
-            return 0.0
-        return (minute + 1) * 60 - now + 0.05
-
-
 # --- Building one message -----------------------------------------------------------------------
 
 
@@ -207,9 +176,10 @@ class Composer:
     pixel_template: str
     unsubscribe_template: str
     mailto_template: str
+    provider: bool = False  # through an anymail backend (email_providers.py)
 
     @classmethod
-    def for_campaign(cls, campaign: EmailCampaign) -> Composer:
+    def for_campaign(cls, campaign: EmailCampaign, *, provider: bool | None = None) -> Composer:
         name, address = parseaddr(email_settings.from_address())
         from_header = formataddr((campaign.from_name or name or campaign.org.name, address))
         compiled = compile_campaign(
@@ -231,6 +201,7 @@ class Composer:
             pixel_template=email_tracking.pixel_url(_TOKEN),
             unsubscribe_template=email_tracking.unsubscribe_url(_TOKEN),
             mailto_template=email_tracking.unsubscribe_mailto(_TOKEN),
+            provider=email_providers.is_provider_backend() if provider is None else provider,
         )
 
     def build(
@@ -240,6 +211,7 @@ class Composer:
         values = dict(context)
         values.setdefault("org", self.campaign.org.name)
         values.setdefault("email", email)
+        token: str | None = None
         if message_id is None:
             rendered = render_compiled(self.compiled, values)
             headers: dict[str, str] = {"From": self.from_header}
@@ -268,16 +240,20 @@ class Composer:
                 "Feedback-ID": f"{self.campaign.pk}:{self.campaign.org_id}:campaign:xiaoyou",
                 "X-Xiaoyou-Message": token,
             }
+        if self.provider:  # the From header is from_email; the provider owns the envelope
+            del headers["From"]
         mail = SignedEmail(
             subject=rendered.subject,
             body=rendered.text,
-            from_email=self.envelope_from,
+            from_email=self.from_header if self.provider else self.envelope_from,
             to=[formataddr((name, email)) if name else email],
             reply_to=[self.campaign.reply_to] if self.campaign.reply_to else None,
             headers=headers,
         )
         mail.attach_alternative(rendered.html, "text/html")
         mail.dkim_key = self.dkim_key
+        if self.provider:
+            email_providers.prepare(mail, token=token, campaign_id=self.campaign.pk)
         return mail
 
 
@@ -310,13 +286,15 @@ def send_campaign(
 
     The campaign is marked sent when no row is open any more.
     """
-    composer = Composer.for_campaign(campaign)
+    connection = connection or get_connection(fail_silently=False)
+    composer = Composer.for_campaign(
+        campaign, provider=email_providers.is_provider_backend(connection)
+    )
     throttle = DomainThrottle(email_settings.domain_rates())
     size, lease = email_settings.batch_size(), email_settings.lease_seconds()
     attempts_max = email_settings.max_attempts()
     done, total = progress_counts(campaign.pk)
     counts = {"sent": 0, "bounced": 0, "deferred": 0, "failed": 0, "skipped": 0}
-    connection = connection or get_connection(fail_silently=False)
     try:
         # One connection for the whole run (send_messages would otherwise open one per call).
         if _campaign_status(campaign.pk) == CampaignStatus.SENDING:
@@ -339,9 +317,13 @@ def send_campaign(
                 ):
                     _release(token, [later.pk for later in rows[position:]])
                     break
-                outcome = _send_row(
-                    row, token, composer, connection, throttle, suppressed, attempts_max
-                )
+                try:
+                    outcome = _send_row(
+                        row, token, composer, connection, throttle, suppressed, attempts_max
+                    )
+                except SmtpUnavailable:  # the rest of the batch goes back at once, not at lease end
+                    _release(token, [later.pk for later in rows[position + 1 :]])
+                    raise
                 counts[outcome] = counts.get(outcome, 0) + 1
                 if outcome not in ("deferred", "lost"):
                     done += 1
@@ -410,8 +392,17 @@ def _send_row(
         _release(token, [row.pk])
         raise SmtpUnavailable(str(exc)) from exc
     except Exception as exc:  # a provider backend's own error type
-        return _temporary(row, token, f"{exc.__class__.__name__}: {exc}", attempts_max)
-    if not _finish_row(row, token, status=EmailMessageStatus.SENT, sent_at=now, error=""):
+        return _provider_failure(row, token, composer, exc, attempts_max)
+    provider_id, provider_status = email_providers.provider_answer(mail)
+    if not _finish_row(
+        row,
+        token,
+        status=EmailMessageStatus.SENT,
+        sent_at=now,
+        error="",
+        provider_message_id=provider_id,
+        provider_status=provider_status,
+    ):
         logger.warning("message %s was sent after its claim was lost", row.pk)
     return "sent"
 
@@ -447,6 +438,23 @@ def _refused(
         )
         return "bounced"
     return _temporary(row, token, detail, attempts_max)
+
+
+def _provider_failure(
+    row: EmailMessage, token: str, composer: Composer, exc: Exception, attempts_max: int
+) -> str:
+    failure = email_providers.classify(exc)
+    if failure is None or failure.outcome == "temporary":
+        detail = failure.detail if failure else f"{exc.__class__.__name__}: {exc}"
+        return _temporary(row, token, detail, attempts_max)
+    if failure.outcome == "unavailable":
+        _release(token, [row.pk])
+        raise SmtpUnavailable(failure.detail) from exc
+    if failure.outcome == "refused":
+        return _refused(row, token, composer, 550, failure.detail, attempts_max)
+    # The request may have reached the provider: never sent again.
+    _finish_row(row, token, status=EmailMessageStatus.UNKNOWN, error=failure.detail)
+    return "unknown"
 
 
 def _temporary(row: EmailMessage, token: str, detail: str, attempts_max: int) -> str:

@@ -3,7 +3,8 @@ that fail loudly), so a deployment sets them like any other: DKIM_PRIVATE_KEY(_F
 DKIM_SELECTOR, DKIM_DOMAIN, MESSAGING_EMAIL_FROM, MESSAGING_BOUNCE_ADDRESS,
 MESSAGING_BOUNCE_TOKEN, MESSAGING_EMAIL_BATCH, MESSAGING_EMAIL_LEASE_SECONDS,
 MESSAGING_EMAIL_MAX_ATTEMPTS, MESSAGING_EMAIL_DOMAIN_RATES ("qq.com=600,163.com=300,*=0":
-messages per minute per recipient domain, 0 for no limit)."""
+messages per minute per recipient domain, 0 for no limit), MESSAGING_POSTMARK_STREAM (the
+Postmark message stream of campaigns). The backend itself: email_provider_conf.py."""
 
 from __future__ import annotations
 
@@ -92,3 +93,8 @@ def domain_rates() -> dict[str, int]:
         except ValueError as exc:
             raise EnvironmentError_(f"MESSAGING_EMAIL_DOMAIN_RATES: {item!r}") from exc
     return rates
+
+
+def postmark_stream() -> str:
+    """The Postmark message stream campaigns go to (empty: the server's default stream)."""
+    return str(_get("MESSAGING_POSTMARK_STREAM"))

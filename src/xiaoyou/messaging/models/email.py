@@ -9,6 +9,8 @@
   annotated by tracking (opens, clicks), bounces, complaints and unsubscribes.
 - `Suppression`: addresses never mailed again (unsubscribed, hard bounce, complaint, by hand).
 - `EmailEvent`: what happened to a message after it left (open, click, bounce, ...), a log.
+- `EmailProviderEvent`: each mail provider's tracking webhook event applied, by its id, so a
+  webhook delivered twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "EmailEventKind",
     "EmailMessage",
     "EmailMessageStatus",
+    "EmailProviderEvent",
     "EmailTemplate",
     "EmailTemplateKind",
     "Suppression",
@@ -196,6 +199,11 @@ class EmailMessage(models.Model):
     clicked_at = models.DateTimeField(_("first clicked at"), null=True, blank=True)
     click_count = models.PositiveIntegerField(default=0)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    # Through a provider backend (anymail): the provider's id of the message and its answer
+    # ("queued", "sent"), which its tracking webhooks name again.
+    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    provider_status = models.CharField(_("provider status"), max_length=16, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("email message")
@@ -205,6 +213,7 @@ class EmailMessage(models.Model):
             models.Index(fields=["campaign", "status"], name="messaging_email_msg_status"),
             models.Index(fields=["status", "lease_until"], name="messaging_email_msg_lease"),
             models.Index(fields=["email"], name="messaging_email_msg_email"),
+            models.Index(fields=["provider_message_id"], name="messaging_email_msg_provider"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -256,6 +265,8 @@ class EmailEventKind(models.TextChoices):
     BOUNCE = "bounce", _("Bounced")
     COMPLAINT = "complaint", _("Complained")
     UNSUBSCRIBE = "unsubscribe", _("Unsubscribed")
+    DELIVERED = "delivered", _("Delivered")  # the provider reports the receiving server took it
+    DEFERRED = "deferred", _("Deferred")  # the provider retries a temporary failure itself
 
 
 class EmailEvent(models.Model):
@@ -269,3 +280,28 @@ class EmailEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"
+
+
+class EmailProviderEvent(models.Model):
+    """One tracking event of a mail provider, applied once: its key is the provider's event id
+    (or a digest of the event when the provider gives none), inserted in the transaction that
+    applies it."""
+
+    provider = models.CharField(max_length=32)
+    event_key = models.CharField(max_length=128)
+    event_type = models.CharField(max_length=24)
+    message = models.ForeignKey(
+        EmailMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_key"], name="messaging_provider_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.event_key}"

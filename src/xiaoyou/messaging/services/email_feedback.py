@@ -61,6 +61,23 @@ def email_click_record(*, message_id: int, index: int) -> str | None:
     return url
 
 
+def email_provider_click_record(*, message_id: int, url: str) -> bool:
+    """A click the provider tracked (its own link rewriting): counted like ours, and as an
+    open; the URL is only logged (the provider did the redirect)."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = EmailMessage.objects.filter(pk=message_id).update(
+            clicked_at=Coalesce(F("clicked_at"), now),
+            click_count=F("click_count") + 1,
+            opened_at=Coalesce(F("opened_at"), now),
+        )
+        if updated:
+            EmailEvent.objects.create(
+                message_id=message_id, kind=EmailEventKind.CLICK, detail=url[:500]
+            )
+    return bool(updated)
+
+
 def email_unsubscribe(*, message_id: int, via: str) -> EmailMessage | None:
     """Suppresses the message's address at once (every later batch skips it)."""
     message = EmailMessage.objects.select_related("campaign").filter(pk=message_id).first()
