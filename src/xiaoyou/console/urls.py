@@ -41,6 +41,7 @@ urlpatterns = [
     path("polls/", include("xiaoyou.polls.urls_console")),  # 投票
     path("messaging/", include("xiaoyou.messaging.urls_console")),  # 邮件/短信管理
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
+    path("cards/", include("xiaoyou.cards.urls_console")),  # 校友云卡
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

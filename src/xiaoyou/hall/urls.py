@@ -26,6 +26,7 @@ urlpatterns = [
     path("c/", include("xiaoyou.alumni.urls_campaign_form")),
     path("community/", include("xiaoyou.community.urls_hall")),
     path("content/", include("xiaoyou.content.urls_hall")),  # 相册
+    path("card/", include("xiaoyou.cards.urls_hall")),  # 校友云卡 (hall:card)
     path("privacy/", include("xiaoyou.privacy.urls_hall")),
     path("payments/receipts/", include("xiaoyou.payments.urls_receipts")),
     path("pay/", include("xiaoyou.payments.urls_hall")),

@@ -1,0 +1,173 @@
+"""Reads of the cloud card: programmes, eligibility, partners, scans, vouchers, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from xiaoyou.alumni.models import AlumniRecord
+from xiaoyou.cards.models import (
+    Card,
+    CardProgram,
+    Eligibility,
+    Partner,
+    ScanRecord,
+    Voucher,
+    VoucherStatus,
+    VoucherType,
+)
+from xiaoyou.core import policy
+from xiaoyou.organizations.models import Organization
+
+
+def hall_program() -> CardProgram | None:
+    """The programme the hall shows: the main (root) association's, else the oldest one."""
+    from xiaoyou.organizations.selectors import root_organization
+
+    root = root_organization()
+    queryset = CardProgram.objects.select_related("org")
+    program = queryset.filter(org=root).first() if root is not None else None
+    return program or queryset.order_by("pk").first()
+
+
+def program_of(org: Organization | None) -> CardProgram | None:
+    if org is None:
+        return None
+    return CardProgram.objects.select_related("org").filter(org=org).first()
+
+
+def eligible_record(user: Any, program: CardProgram) -> AlumniRecord | None:
+    """The alumni record that makes `user` eligible for `program`'s card, else None.
+
+    Verified alumni (a verified, live record linked to the account) are eligible; with the
+    default rule they must also belong to the association or one of its branches."""
+    from xiaoyou.directory.selectors import organization_ids_of, own_record
+
+    record = own_record(user)
+    if record is None:
+        return None
+    if program.eligibility == Eligibility.VERIFIED_ALUMNI:
+        return record
+    ids = organization_ids_of(user.pk)
+    if not ids:
+        return None
+    is_member = Organization.objects.filter(pk__in=ids, path__startswith=program.org.path).exists()
+    return record if is_member else None
+
+
+def card_of(user: Any, program: CardProgram) -> Card | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Card.objects.select_related("program", "record", "record__department", "user")
+        .filter(program=program, user_id=user.pk)
+        .first()
+    )
+
+
+def partners_public(program: CardProgram) -> QuerySet[Partner]:
+    return Partner.objects.filter(program=program, is_active=True).order_by("order", "pk")
+
+
+def partners_managed_by(user: Any) -> QuerySet[Partner]:
+    return policy.scoped(Partner.objects.all(), user, "manage").select_related(
+        "program", "program__org", "community"
+    )
+
+
+def partners_staffed_by(user: Any) -> QuerySet[Partner]:
+    """Partners whose community `user` administers (their front-desk staff)."""
+    from xiaoyou.organizations.selectors import administered_organizations
+
+    if not getattr(user, "is_authenticated", False):
+        return Partner.objects.none()
+    return Partner.objects.filter(
+        community__in=administered_organizations(user), is_active=True
+    ).select_related("program")
+
+
+def scans_managed_by(user: Any) -> QuerySet[ScanRecord]:
+    return policy.scoped(ScanRecord.objects.all(), user, "manage").select_related(
+        "partner", "card", "user"
+    )
+
+
+def scans_at(partner: Partner) -> QuerySet[ScanRecord]:
+    """A partner's own scans; what its staff see (names and times, no alumni records)."""
+    return (
+        ScanRecord.objects.filter(partner=partner)
+        .select_related("card")
+        .prefetch_related("vouchers__voucher_type")
+    )
+
+
+def voucher_types_managed_by(user: Any) -> QuerySet[VoucherType]:
+    return policy.scoped(VoucherType.objects.all(), user, "manage").select_related(
+        "partner", "program", "program__org"
+    )
+
+
+def vouchers_managed_by(user: Any) -> QuerySet[Voucher]:
+    return policy.scoped(Voucher.objects.all(), user, "manage").select_related(
+        "voucher_type", "voucher_type__partner", "user"
+    )
+
+
+def usable_vouchers(user: Any, *, partner: Partner | None = None) -> QuerySet[Voucher]:
+    """The user's vouchers that can still be redeemed (issued and not past their end)."""
+    now = timezone.now()
+    queryset = (
+        Voucher.objects.filter(user_id=user.pk, status=VoucherStatus.ISSUED)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("voucher_type", "voucher_type__partner")
+        .order_by("expires_at", "pk")
+    )
+    if partner is not None:
+        queryset = queryset.filter(voucher_type__partner=partner)
+    return queryset
+
+
+def my_vouchers(user: Any) -> QuerySet[Voucher]:
+    return (
+        Voucher.objects.filter(user_id=user.pk)
+        .select_related("voucher_type", "voucher_type__partner")
+        .order_by("-pk")
+    )
+
+
+@dataclass(frozen=True)
+class VoucherFigures:
+    voucher_type: VoucherType
+    issued: int
+    redeemed: int
+    expired: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.issued - self.redeemed - self.expired
+
+
+def voucher_statistics(types: QuerySet[VoucherType]) -> list[VoucherFigures]:
+    """Per voucher type: issued (all), redeemed, and expired (marked, or past their end)."""
+    now = timezone.now()
+    rows = types.annotate(
+        issued_count=Count("vouchers"),
+        redeemed_count=Count("vouchers", filter=Q(vouchers__status=VoucherStatus.REDEEMED)),
+        expired_count=Count(
+            "vouchers",
+            filter=Q(vouchers__status=VoucherStatus.EXPIRED)
+            | Q(vouchers__status=VoucherStatus.ISSUED, vouchers__expires_at__lte=now),
+        ),
+    )
+    return [
+        VoucherFigures(
+            voucher_type=row,
+            issued=row.issued_count,  # type: ignore[attr-defined]
+            redeemed=row.redeemed_count,  # type: ignore[attr-defined]
+            expired=row.expired_count,  # type: ignore[attr-defined]
+        )
+        for row in rows
+    ]
