@@ -50,6 +50,8 @@ class MailgunEmulator(Emulator):
         self.domains = domains
         self.webhook_signing_key = webhook_signing_key
         self.sent: list[dict[str, Any]] = []
+        # Seconds the API takes to answer after it took the message (a slow provider).
+        self.delay = 0.0
 
     @property
     def api_url(self) -> str:
@@ -76,6 +78,8 @@ class MailgunEmulator(Emulator):
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         message_id = f"<{stamp}.{secrets.token_hex(8)}@{domain}>"
         self.sent.append({"id": message_id, "domain": domain, "fields": fields})
+        if self.delay:
+            time.sleep(self.delay)
         return Response.json({"id": message_id, "message": "Queued. Thank you."})
 
     # --- Tracking webhooks, as Mailgun posts them ---------------------------------------------

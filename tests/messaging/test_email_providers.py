@@ -307,6 +307,28 @@ def test_unreachable_provider_or_wrong_key_gives_the_rows_back(
     assert all(row.provider_message_id for row in EmailMessage.objects.all())
 
 
+def test_a_provider_that_took_the_message_but_answered_too_late_never_gets_it_twice(
+    org_tree, college_admin, mailgun, settings, django_capture_on_commit_callbacks
+):
+    mailgun.delay = 1.5
+    settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": (2, 0.5)}
+    campaign = _send(
+        org_tree.college,
+        college_admin,
+        django_capture_on_commit_callbacks,
+        [("王芳", "wang@example.com")],
+    )
+    row = EmailMessage.objects.get()
+    assert row.status == "unknown"
+    assert "Read timed out" in row.error
+    assert len(mailgun.sent) == 1
+    mailgun.delay = 0
+    assert email_sending.send_campaign(campaign)["sent"] == 0
+    assert len(mailgun.sent) == 1
+    campaign.refresh_from_db()
+    assert campaign.status == "sent"
+
+
 def test_test_send_goes_through_the_provider_untracked(org_tree, college_admin, mailgun):
     campaign = services.email_campaign_create(
         actor=college_admin,

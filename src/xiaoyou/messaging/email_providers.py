@@ -66,12 +66,10 @@ class ProviderFailure:
     detail: str
 
 
-def classify(exc: Exception) -> ProviderFailure | None:
-    """None when `exc` is not anymail's."""
-    from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+def classify(exc: Exception) -> ProviderFailure:
+    """How to treat an error of an anymail backend."""
+    from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 
-    if not isinstance(exc, AnymailError):
-        return None
     detail = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:300]
     if isinstance(exc, AnymailRecipientsRefused):
         return ProviderFailure("refused", detail)

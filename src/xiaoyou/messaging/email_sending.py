@@ -29,6 +29,7 @@ from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
 
+from anymail.exceptions import AnymailError
 from django.core.mail import get_connection
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -380,6 +381,8 @@ def _send_row(
         return "lost"
     try:
         connection.send_messages([mail])
+    except AnymailError as exc:  # before OSError: anymail's requests errors are OSErrors too
+        return _provider_failure(row, token, composer, exc, attempts_max)
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()), (550, b""))
         return _refused(row, token, composer, int(code), _text(reply), attempts_max)
@@ -391,8 +394,8 @@ def _send_row(
     except OSError as exc:
         _release(token, [row.pk])
         raise SmtpUnavailable(str(exc)) from exc
-    except Exception as exc:  # a provider backend's own error type
-        return _provider_failure(row, token, composer, exc, attempts_max)
+    except Exception as exc:  # another backend's own error type
+        return _temporary(row, token, f"{exc.__class__.__name__}: {exc}", attempts_max)
     provider_id, provider_status = email_providers.provider_answer(mail)
     if not _finish_row(
         row,
@@ -444,9 +447,8 @@ def _provider_failure(
     row: EmailMessage, token: str, composer: Composer, exc: Exception, attempts_max: int
 ) -> str:
     failure = email_providers.classify(exc)
-    if failure is None or failure.outcome == "temporary":
-        detail = failure.detail if failure else f"{exc.__class__.__name__}: {exc}"
-        return _temporary(row, token, detail, attempts_max)
+    if failure.outcome == "temporary":
+        return _temporary(row, token, failure.detail, attempts_max)
     if failure.outcome == "unavailable":
         _release(token, [row.pk])
         raise SmtpUnavailable(failure.detail) from exc

@@ -330,6 +330,8 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- Detail: counts, progress, recipients ----------------------------------------------------
 
 ENGAGEMENT = {
+    # Reported by a provider's tracking webhook (anymail backends only).
+    "delivered": Q(delivered_at__isnull=False),
     "opened": Q(opened_at__isnull=False),
     "clicked": Q(clicked_at__isnull=False),
     "unsubscribed": Q(unsubscribed_at__isnull=False),
@@ -375,6 +377,8 @@ def _messages_table(request: HttpRequest, campaign: EmailCampaign) -> DataTable:
             Column("click_count", gettext_lazy("Clicks"), align="num"),
             Column("unsubscribed_at", gettext_lazy("Unsubscribed at")),
             Column("complained_at", gettext_lazy("Complained at")),
+            Column("delivered_at", gettext_lazy("Delivered at")),
+            Column("provider_message_id", gettext_lazy("Provider message id")),
             Column("error", gettext_lazy("Error")),
         ],
         filters=[
@@ -391,6 +395,7 @@ def _messages_table(request: HttpRequest, campaign: EmailCampaign) -> DataTable:
                 kind="select",
                 lookup=_engagement,
                 choices=[
+                    ("delivered", gettext_lazy("Delivered")),
                     ("opened", gettext_lazy("Opened")),
                     ("clicked", gettext_lazy("Clicked")),
                     ("unsubscribed", gettext_lazy("Unsubscribed")),
@@ -418,6 +423,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     labels = {
         "queued": _("Queued"),
         "sent": _("Sent"),
+        "delivered": _("Delivered"),
         "deferred": _("Deferred"),
         "bounced": _("Bounced"),
         "complained": _("Complained"),
