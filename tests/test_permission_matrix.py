@@ -1598,6 +1598,49 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Cloud card (校友云卡, issue 11) -------------------------------------------------------------
+
+
+def _college_card_partner(world: World) -> dict[str, Any]:
+    from tests.cards.factories import CardProgramFactory, PartnerFactory
+
+    return {"pk": PartnerFactory(program=CardProgramFactory(org=world.tree.club)).pk}
+
+
+def _college_voucher_type(world: World) -> dict[str, Any]:
+    from tests.cards.factories import CardProgramFactory, PartnerFactory, VoucherTypeFactory
+
+    partner = PartnerFactory(program=CardProgramFactory(org=world.tree.club))
+    return {"pk": VoucherTypeFactory(partner=partner).pk}
+
+
+def _college_voucher_rule(world: World) -> dict[str, Any]:
+    from tests.cards.factories import VoucherRuleFactory
+    from xiaoyou.cards.models import VoucherType
+
+    voucher_type = VoucherType.objects.get(pk=_college_voucher_type(world)["pk"])
+    rule = VoucherRuleFactory(voucher_type=voucher_type)
+    return {"pk": voucher_type.pk, "rule_pk": rule.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:card_partner": Case(_college_card_partner),
+        "console:card_partner_qr": Case(_college_card_partner),
+        "console:card_partner_remove": Case(_college_card_partner, method="post"),
+        "console:card_partner_reset_qr": Case(_college_card_partner, method="post"),
+        "console:card_voucher_type": Case(_college_voucher_type),
+        "console:card_voucher_issue": Case(
+            _college_voucher_type, method="post", data=lambda world: {"recipients": "XY0"}
+        ),
+        "console:card_voucher_rule_add": Case(
+            _college_voucher_type, method="post", data=lambda world: {"event": "0"}
+        ),
+        "console:card_voucher_rule_remove": Case(_college_voucher_rule, method="post"),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 
