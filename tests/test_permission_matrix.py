@@ -1524,6 +1524,7 @@ def _sms_opt_out(world: World) -> int:
 CONSOLE_CASES.update(
     {
         "console:messaging_sms_campaign_detail": Case(_college_sms_campaign),
+        "console:messaging_sms_campaign_edit": Case(_college_sms_campaign),
         "console:messaging_sms_campaign_action": Case(
             lambda world: {**_college_sms_campaign(world), "action": "cancel"}, method="post"
         ),

@@ -59,6 +59,18 @@ class SmsCampaignForm(forms.Form):
         return data
 
 
+class SmsCampaignEditForm(forms.Form):
+    """A draft's name and text; its recipients are chosen once, when it is created."""
+
+    name = forms.CharField(label=_("Campaign name"), max_length=120)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 5, "data-sms-body": ""}),
+        help_text=_("Variables: {name}, {class_year}, {college}, {org}."),
+    )
+    has_opt_out_hint = forms.BooleanField(label=_("Add “Reply TD to unsubscribe”"), required=False)
+
+
 class QuotaForm(forms.Form):
     total = forms.IntegerField(label=_("Annual quota (segments)"), min_value=0)
 

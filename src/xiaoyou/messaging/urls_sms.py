@@ -16,6 +16,7 @@ urlpatterns = [
     path("", console_sms.campaign_list, name="messaging_sms_campaigns"),
     path("new", console_sms.campaign_create, name="messaging_sms_campaign_create"),
     path("<int:pk>/", console_sms.campaign_detail, name="messaging_sms_campaign_detail"),
+    path("<int:pk>/edit", console_sms.campaign_edit, name="messaging_sms_campaign_edit"),
     path(
         "<int:pk>/do/<slug:action>",
         console_sms.campaign_action,

@@ -122,6 +122,40 @@ def campaign_create(
     return campaign
 
 
+def campaign_update(
+    *, actor: Any, campaign: SmsCampaign, name: str, body: str, has_opt_out_hint: bool
+) -> SmsCampaign:
+    """Changes a draft's name, text and opt-out hint (its recipients stay as chosen).
+
+    Rule: an admin of its organization; only while it is a draft (a started campaign's texts
+    and quota reservation are fixed); the text is required."""
+    policy.require(actor, "manage", campaign)
+    values = {
+        "name": name.strip()[:120],
+        "body": body.strip(),
+        "has_opt_out_hint": has_opt_out_hint,
+    }
+    if not values["body"]:
+        raise ApplicationError(errors.CAMPAIGN_BODY_REQUIRED)
+    with transaction.atomic():
+        locked = SmsCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != SmsCampaignStatus.DRAFT:
+            raise ApplicationError(errors.CAMPAIGN_NOT_DRAFT, status=409)
+        changes = {
+            key: [getattr(locked, key), value]
+            for key, value in values.items()
+            if getattr(locked, key) != value
+        }
+        for key, (_old, value) in changes.items():
+            setattr(locked, key, value)
+        if changes:
+            locked.save(update_fields=[*changes, "updated_at"])
+            audit.record(
+                actor=actor, action="messaging.sms_campaign.update", obj=locked, changes=changes
+            )
+    return locked
+
+
 def recipient_texts(campaign: SmsCampaign, *, actor: Any) -> Iterator[tuple[Any, str, int]]:
     """(recipient, text after the signature, segments) of each recipient, streamed (the preview
     takes the first few; starting takes them all without holding them in memory)."""

@@ -1,4 +1,5 @@
-"""Console: SMS campaigns (短信群发): list, create (with the live segment counter), detail with
+"""Console: SMS campaigns (短信群发): list, create and edit a draft (with the live segment
+counter), detail with
 the preview, the progress bar, per-recipient status and export; start, pause, resume, cancel."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.tables import Column, DataTable, Filter
 from xiaoyou.messaging import sms_text
-from xiaoyou.messaging.forms_sms import SOURCE_PARAMS, SmsCampaignForm
+from xiaoyou.messaging.forms_sms import SOURCE_PARAMS, SmsCampaignEditForm, SmsCampaignForm
 from xiaoyou.messaging.models import (
     SmsCampaign,
     SmsCampaignStatus,
@@ -134,6 +135,41 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             "sign_name": settings.SMS_SIGN_NAME,
             "opt_out_hint": str(sms_text.OPT_OUT_HINT),
             "upload_report": upload_report,
+            "single_limit": sms_text.SINGLE_LIMIT,
+            "segment_limit": sms_text.SEGMENT_LIMIT,
+        },
+    )
+
+
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's name and text, as email drafts are edited; recipients stay as chosen."""
+    campaign = visible_campaign(request, pk)
+    policy.require(request.user, "manage", campaign)
+    form = SmsCampaignEditForm(
+        request.POST or None,
+        initial={
+            "name": campaign.name,
+            "body": campaign.body,
+            "has_opt_out_hint": campaign.has_opt_out_hint,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.text())
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:messaging_sms_campaign_detail", campaign.pk)
+    return render(
+        request,
+        "messaging/sms/campaign_edit.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "editable": campaign.status == SmsCampaignStatus.DRAFT,
+            "sign_name": campaign.sign_name,
+            "opt_out_hint": str(sms_text.OPT_OUT_HINT),
             "single_limit": sms_text.SINGLE_LIMIT,
             "segment_limit": sms_text.SEGMENT_LIMIT,
         },
