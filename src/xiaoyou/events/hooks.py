@@ -9,10 +9,9 @@ Hooks and their subscribers (keep this list current when you subscribe):
 
 - `attendee_checked_in.send(registration)`: sent by `services.tickets.check_in` after a
   check-in is accepted (scan, name search, self check-in, offline sync), once per registration.
-  Subscribers: none yet. The cloud card (cards app) will subscribe to issue a meal voucher:
-
-      from xiaoyou.events.hooks import attendee_checked_in
-      attendee_checked_in.subscribe(issue_meal_voucher)   # in the subscriber app's ready()
+  Subscribers:
+  - `xiaoyou.cards.services.vouchers.on_attendee_checked_in` (subscribed in the cards app's
+    ready()): issues the vouchers of the event's check-in rules (e.g. a reunion meal voucher).
 """
 
 from __future__ import annotations
