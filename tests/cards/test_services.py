@@ -143,6 +143,22 @@ def test_without_chosen_recipients_the_association_admins_are_told(
     ) == [main_admin.pk]
 
 
+def test_the_alert_is_also_texted_to_staff_with_a_verified_phone(program, hotel, org_tree):
+    from xiaoyou.core.models import Delivery
+
+    staff = UserFactory(phone="+8613900139000", phone_verified=True)
+    program.alert_recipients.set([staff])
+    key_person = UserFactory()
+    make_verified(key_person, org_tree.root, name="王重", is_key=True)
+    program.eligibility = Eligibility.VERIFIED_ALUMNI
+    program.save(update_fields=["eligibility"])
+    scan_record(user=key_person, partner=hotel[0])
+    delivery = Delivery.objects.get(user=staff, kind=KEY_ALUMNUS_SCAN)
+    assert delivery.channel == "sms"
+    assert "王重" in delivery.payload["parts"]["text"]
+    assert delivery.payload["context"]["partner_name"] == hotel[0].name
+
+
 def test_an_ordinary_alumnus_scan_notifies_nobody(program, hotel, holder, main_admin):
     scan_record(user=holder, partner=hotel[0])
     assert not Notification.objects.filter(kind=KEY_ALUMNUS_SCAN).exists()

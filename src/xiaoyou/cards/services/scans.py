@@ -24,7 +24,11 @@ def register_notification_kinds() -> None:
     notifications.register_kind(
         KEY_ALUMNUS_SCAN,
         label=gettext_lazy("A key alumnus used the cloud card"),
-        default_channels=[notifications.Channel.IN_APP, notifications.Channel.SMS],
+        default_channels=[
+            notifications.Channel.IN_APP,
+            notifications.Channel.SMS,
+            notifications.Channel.WECHAT,
+        ],
         description=gettext_lazy("Sent to the card's responsible staff at once."),
     )
 
