@@ -22,6 +22,7 @@ VOUCHER_TYPE_INACTIVE = "cards.voucher_type_inactive"
 VALIDITY_INVALID = "cards.validity_invalid"
 COLOR_INVALID = "cards.color_invalid"
 NO_RECIPIENTS = "cards.no_recipients"
+ALREADY_APPLIED = "cards.already_applied"
 
 register_messages(
     {
@@ -45,5 +46,6 @@ register_messages(
         VALIDITY_INVALID: _("The end of validity must come after its start."),
         COLOR_INVALID: _("Enter a color as #RRGGBB."),
         NO_RECIPIENTS: _("Choose at least one alumnus."),
+        ALREADY_APPLIED: _("You have already applied for this voucher."),
     }
 )

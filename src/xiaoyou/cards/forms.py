@@ -94,6 +94,7 @@ class VoucherTypeForm(forms.ModelForm):
             "valid_until",
             "valid_days",
             "is_active",
+            "is_open_to_applications",
         ]
         widgets = {"valid_from": DATETIME_INPUT, "valid_until": DATETIME_INPUT}
         help_texts = {"value": _("As shown on the voucher, e.g. one lunch, 30 yuan, 20% off.")}

@@ -214,6 +214,8 @@ class VoucherType(TimeStampedModel):
         _("valid for days after issue"), null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # 申请发放: card holders may apply for one; each application goes to the review queue.
+    is_open_to_applications = models.BooleanField(_("alumni may apply"), default=False)
 
     class Meta:
         verbose_name = _("voucher type")
@@ -257,6 +259,7 @@ class VoucherStatus(models.TextChoices):
 class VoucherSource(models.TextChoices):
     RULE = "rule", _("Check-in rule")
     STAFF = "staff", _("Assigned by staff")
+    APPLICATION = "application", _("Application approved")
 
 
 class Voucher(TimeStampedModel):
@@ -311,3 +314,48 @@ class Voucher(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.voucher_type} #{self.pk}"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VoucherApplication(TimeStampedModel):
+    """申请电子券: a card holder asks for a voucher; decided in the core review queue."""
+
+    voucher_type = models.ForeignKey(
+        VoucherType,
+        verbose_name=_("voucher type"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    voucher = models.ForeignKey(
+        Voucher, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("voucher application")
+        verbose_name_plural = _("voucher applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voucher_type", "user"], name="cards_application_once_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_type} / {self.user}"

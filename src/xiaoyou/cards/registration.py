@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 def register_all() -> None:
     from xiaoyou.cards import errors, policy, tasks  # noqa: F401 - errors: messages
-    from xiaoyou.cards.services import scans, vouchers
+    from xiaoyou.cards.services import applications, scans, vouchers
     from xiaoyou.events.hooks import attendee_checked_in
 
     policy.register()
     attendee_checked_in.subscribe(vouchers.on_attendee_checked_in)
     scans.register_notification_kinds()
     vouchers.register_notification_kinds()
+    applications.register()
     tasks.register()
     _ui()
 

@@ -130,6 +130,24 @@ def usable_vouchers(user: Any, *, partner: Partner | None = None) -> QuerySet[Vo
     return queryset
 
 
+def open_voucher_types(user: Any, program: CardProgram) -> list[tuple[VoucherType, str]]:
+    """Voucher types a card holder may apply for, each with the status of their application
+    ("" when they have not applied)."""
+    from xiaoyou.cards.models import VoucherApplication
+
+    types = list(
+        VoucherType.objects.filter(
+            program=program, is_active=True, is_open_to_applications=True
+        ).select_related("partner")
+    )
+    applied = dict(
+        VoucherApplication.objects.filter(user_id=user.pk, voucher_type__in=types).values_list(
+            "voucher_type_id", "status"
+        )
+    )
+    return [(item, applied.get(item.pk, "")) for item in types]
+
+
 def my_vouchers(user: Any) -> QuerySet[Voucher]:
     return (
         Voucher.objects.filter(user_id=user.pk)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("scans/<int:pk>/clock", hall.scan_clock, name="card_scan_clock"),
     path("scans/<int:pk>/redeem/<int:voucher_pk>", hall.scan_redeem, name="card_scan_redeem"),
     path("vouchers/", hall.vouchers_page, name="card_vouchers"),
+    path("vouchers/apply/<int:pk>", hall.voucher_apply_view, name="card_voucher_apply"),
     path("v/<str:token>/", hall.verify, name="card_verify"),
     path("v/<str:token>/redeem/<int:voucher_pk>", hall.desk_redeem, name="card_desk_redeem"),
     path("desk/", hall.desk, name="card_desk"),

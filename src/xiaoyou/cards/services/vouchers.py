@@ -30,7 +30,17 @@ from xiaoyou.core.errors import ApplicationError
 logger = logging.getLogger(__name__)
 
 VOUCHER_ISSUED = "cards.voucher_issued"
-TYPE_FIELDS = ("name", "kind", "value", "partner", "valid_from", "valid_until", "valid_days")
+TYPE_FIELDS = (
+    "name",
+    "kind",
+    "value",
+    "partner",
+    "valid_from",
+    "valid_until",
+    "valid_days",
+    "is_active",
+    "is_open_to_applications",
+)
 
 
 def register_notification_kinds() -> None:
@@ -54,6 +64,7 @@ def voucher_type_save(
     valid_until: datetime | None = None,
     valid_days: int | None = None,
     is_active: bool = True,
+    is_open_to_applications: bool = False,
 ) -> VoucherType:
     """Creates or changes a voucher type of `program`; its partner must be the programme's."""
     policy.require(actor, "manage", program)
@@ -73,6 +84,7 @@ def voucher_type_save(
         item.valid_until = valid_until
         item.valid_days = valid_days
         item.is_active = is_active
+        item.is_open_to_applications = is_open_to_applications
         item.save()
         after = audit.snapshot(item, TYPE_FIELDS)
         audit.record(
@@ -143,6 +155,20 @@ def _create(
     )
 
 
+def issue_one(voucher_type: VoucherType, user: Any, *, source: str, actor: Any) -> Voucher:
+    """One voucher for `user` (the caller checked the right to issue it), audited and told."""
+    voucher = _create(voucher_type, user, source=source, actor=actor)
+    audit.record(
+        actor=actor,
+        action="cards.voucher_issue",
+        obj=voucher,
+        org=voucher_type.program.org,
+        changes={"user": user.pk, "voucher_type": voucher_type.pk, "source": source},
+    )
+    _tell_owner(voucher)
+    return voucher
+
+
 def voucher_issue(*, actor: Any, voucher_type: VoucherType, users: Iterable[Any]) -> list[Voucher]:
     """Staff assign one voucher each to chosen alumni; audited once per voucher."""
     policy.require(actor, "manage", voucher_type)
@@ -151,20 +177,11 @@ def voucher_issue(*, actor: Any, voucher_type: VoucherType, users: Iterable[Any]
     people = list(users)
     if not people:
         raise ApplicationError(errors.NO_RECIPIENTS)
-    issued = []
     with transaction.atomic():
-        for user in people:
-            voucher = _create(voucher_type, user, source=VoucherSource.STAFF, actor=actor)
-            audit.record(
-                actor=actor,
-                action="cards.voucher_issue",
-                obj=voucher,
-                org=voucher_type.program.org,
-                changes={"user": user.pk, "voucher_type": voucher_type.pk},
-            )
-            _tell_owner(voucher)
-            issued.append(voucher)
-    return issued
+        return [
+            issue_one(voucher_type, user, source=VoucherSource.STAFF, actor=actor)
+            for user in people
+        ]
 
 
 def _tell_owner(voucher: Voucher) -> None:

@@ -71,6 +71,7 @@ def _save(
             valid_until=data["valid_until"],
             valid_days=data["valid_days"],
             is_active=data["is_active"],
+            is_open_to_applications=data["is_open_to_applications"],
         )
     except ApplicationError as error:
         form.add_error(None, error.text())

@@ -19,17 +19,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoyou.cards.models import Card, CardProgram, Partner, ScanRecord, ScanResult, Voucher
+from xiaoyou.cards.models import (
+    Card,
+    CardProgram,
+    Partner,
+    ScanRecord,
+    ScanResult,
+    Voucher,
+    VoucherType,
+)
 from xiaoyou.cards.selectors import (
     card_of,
     eligible_record,
     hall_program,
     my_vouchers,
+    open_voucher_types,
     partners_public,
     partners_staffed_by,
     scans_at,
     usable_vouchers,
 )
+from xiaoyou.cards.services.applications import voucher_apply
 from xiaoyou.cards.services.cards import (
     LIVE_TOKEN_REFRESH_SECONDS,
     LIVE_TOKEN_SECONDS,
@@ -350,11 +360,36 @@ def scan_redeem(request: HttpRequest, pk: int, voucher_pk: int) -> HttpResponse:
 def vouchers_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    program = hall_program()
     return render(
         request,
         "cards/hall/vouchers.html",
-        {"vouchers": my_vouchers(request.user)[:100], "now": timezone.now()},
+        {
+            "vouchers": my_vouchers(request.user)[:100],
+            "now": timezone.now(),
+            "open_types": open_voucher_types(request.user, program) if program else [],
+        },
     )
+
+
+@require_POST
+def voucher_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("hall:card_vouchers"))
+    voucher_type = (
+        VoucherType.objects.select_related("program", "program__org").filter(pk=pk).first()
+    )
+    if voucher_type is None or not voucher_type.is_open_to_applications:
+        raise Http404
+    try:
+        voucher_apply(
+            actor=request.user, voucher_type=voucher_type, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Application sent: the association will review it."))
+    return redirect("hall:card_vouchers")
 
 
 # --- A card's live code, and the partner desk --------------------------------------------------
