@@ -1162,6 +1162,7 @@ CONSOLE_CASES.update(
             _college_checkin_event, method="post", data=_scan_body, json=True
         ),
         "console:events_checkin_search": Case(_college_checkin_event),
+        "console:events_checkin_counts": Case(_college_checkin_event),
         "console:events_checkin_manual": Case(
             _college_checkin_registration, method="post", data=_sync_body, json=True
         ),
@@ -1608,6 +1609,12 @@ def _college_card_partner(world: World) -> dict[str, Any]:
     return {"pk": PartnerFactory(program=CardProgramFactory(org=world.tree.club)).pk}
 
 
+def _college_card(world: World) -> dict[str, Any]:
+    from tests.cards.factories import CardFactory, CardProgramFactory
+
+    return {"pk": CardFactory(program=CardProgramFactory(org=world.tree.club)).pk}
+
+
 def _college_voucher_type(world: World) -> dict[str, Any]:
     from tests.cards.factories import CardProgramFactory, PartnerFactory, VoucherTypeFactory
 
@@ -1638,6 +1645,8 @@ CONSOLE_CASES.update(
             _college_voucher_type, method="post", data=lambda world: {"event": "0"}
         ),
         "console:card_voucher_rule_remove": Case(_college_voucher_rule, method="post"),
+        "console:card_holder": Case(_college_card),
+        "console:card_revoke": Case(_college_card, method="post"),
     }
 )
 

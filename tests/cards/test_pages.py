@@ -327,3 +327,27 @@ def test_hall_partner_pages(client, program, hotel):
     assert "客房七折" in detail and partner.secret not in detail
     share = client.get(reverse("hall:card_share")).content.decode()
     assert "http://testserver/card/" in share
+
+
+def test_console_card_holders_list_detail_and_revoke(client, program, holder, main_admin):
+    from xiaoyou.alumni.models import AlumniRecord
+
+    record = AlumniRecord.objects.get(user=holder)
+    card = CardFactory(program=program, user=holder, record=record)
+    console_login(client, main_admin)
+    page = client.get(reverse("console:card_holders"), {"q": "张伟"}).content.decode()
+    assert card.number in page
+    export = client.get(reverse("console:card_holders"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert [row[:2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        (card.number, "张伟")
+    ]
+    detail = client.get(reverse("console:card_holder", args=[card.pk])).content.decode()
+    assert 'data-card-state="active"' in detail
+    client.post(reverse("console:card_revoke", args=[card.pk]))
+    card.refresh_from_db()
+    assert card.revoked_at is not None
+    assert AuditEntry.objects.filter(action="cards.card_revoke", object_id=str(card.pk)).exists()
+    # The holder's card page now leads to the claim page, which does not re-issue it.
+    client.force_login(holder)
+    assert client.get(reverse("hall:card"))["Location"] == reverse("hall:card_claim")

@@ -37,6 +37,7 @@ def _ui() -> None:
             ("card_settings", _("Card settings"), "console:card_settings", "card", 560),
             ("card_partners", _("Partner institutions"), "console:card_partners", "building", 561),
             ("card_scans", _("Scan records"), "console:card_scans", "qr", 562),
+            ("card_holders", _("Card holders"), "console:card_holders", "users", 564),
             ("card_vouchers", _("Vouchers"), "console:card_voucher_types", "gift", 563),
         ],
         permission=is_console_user,

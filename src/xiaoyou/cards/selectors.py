@@ -68,6 +68,12 @@ def card_of(user: Any, program: CardProgram) -> Card | None:
     )
 
 
+def cards_managed_by(user: Any) -> QuerySet[Card]:
+    return policy.scoped(Card.objects.all(), user, "manage").select_related(
+        "user", "record", "record__department", "program"
+    )
+
+
 def partners_public(program: CardProgram) -> QuerySet[Partner]:
     return Partner.objects.filter(program=program, is_active=True).order_by("order", "pk")
 

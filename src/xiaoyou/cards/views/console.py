@@ -16,9 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoyou.cards.forms import PartnerForm, ProgramForm
-from xiaoyou.cards.models import CardProgram, Partner, ScanRecord, ScanResult
-from xiaoyou.cards.selectors import partners_managed_by, program_of, scans_managed_by
-from xiaoyou.cards.services.cards import program_save
+from xiaoyou.cards.models import Card, CardProgram, Partner, ScanRecord, ScanResult, Voucher
+from xiaoyou.cards.selectors import (
+    cards_managed_by,
+    partners_managed_by,
+    program_of,
+    scans_managed_by,
+)
+from xiaoyou.cards.services.cards import card_revoke, program_save
 from xiaoyou.cards.services.partners import (
     partner_create,
     partner_remove,
@@ -264,3 +269,101 @@ def scan_list(request: HttpRequest) -> HttpResponse:
     if table.export_format:
         return table.export_response("card-scans")
     return render(request, "cards/console/scan_list.html", {"table": table, "program": program})
+
+
+# --- Card holders ------------------------------------------------------------------------------
+
+
+def holder_list(request: HttpRequest) -> HttpResponse:
+    """发卡记录: the cards of the programme, with the holder's class and key-alumnus flag."""
+    program = _program(request)
+    queryset = (
+        in_current_org(cards_managed_by(request.user), request, field="program__org")
+        if program
+        else Card.objects.none()
+    )
+
+    table = DataTable(
+        request,
+        queryset,
+        columns=[
+            Column(
+                "number",
+                gettext_lazy("Card number"),
+                sort="number",
+                link=lambda card: reverse("console:card_holder", args=[card.pk]),
+            ),
+            Column("record__name", gettext_lazy("Name"), sort="record__name"),
+            Column("record__graduation_year", gettext_lazy("Graduation year"), align="num"),
+            Column("record__department__name", gettext_lazy("Department")),
+            Column("record__class_name", gettext_lazy("Class")),
+            Column("record__is_key_alumnus", gettext_lazy("Key alumnus")),
+            Column(
+                "issued_at",
+                gettext_lazy("Issued at"),
+                sort="issued_at",
+                accessor=lambda card: timezone.localtime(card.issued_at).strftime("%Y-%m-%d %H:%M"),
+            ),
+            Column(
+                "revoked_at",
+                gettext_lazy("Revoked at"),
+                accessor=lambda card: (
+                    timezone.localtime(card.revoked_at).strftime("%Y-%m-%d %H:%M")
+                    if card.revoked_at
+                    else ""
+                ),
+            ),
+        ],
+        filters=[
+            Filter(
+                "key", gettext_lazy("Key alumnus"), kind="boolean", lookup="record__is_key_alumnus"
+            ),
+            Filter(
+                "revoked",
+                gettext_lazy("Revoked"),
+                kind="boolean",
+                lookup=lambda queryset, value: queryset.filter(revoked_at__isnull=not value),
+            ),
+        ],
+        search_fields=["number", "record__name", "user__phone"],
+        search_placeholder=gettext_lazy("Card number, name or mobile phone"),
+        default_sort="-issued_at",
+        export_formats=["xlsx"],
+        empty_title=gettext_lazy("No cards yet"),
+        empty_text=gettext_lazy("Cards appear here when alumni claim them."),
+    )
+    if table.export_format:
+        return table.export_response("card-holders")
+    return render(request, "cards/console/holder_list.html", {"table": table, "program": program})
+
+
+def _card(request: HttpRequest, pk: int) -> Card:
+    card = cards_managed_by(request.user).filter(pk=pk).first()
+    if card is None:
+        raise Http404
+    return card
+
+
+def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    card = _card(request, pk)
+    return render(
+        request,
+        "cards/console/holder_detail.html",
+        {
+            "card": card,
+            "scans": card.scans.select_related("partner").order_by("-created_at")[:50],
+            "vouchers": Voucher.objects.filter(
+                user_id=card.user_id, voucher_type__program=card.program
+            )
+            .select_related("voucher_type", "voucher_type__partner")
+            .order_by("-pk")[:50],
+        },
+    )
+
+
+@require_POST
+def holder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    card = _card(request, pk)
+    card_revoke(actor=request.user, card=card)
+    messages.success(request, _("Card revoked."))
+    return redirect("console:card_holder", pk=card.pk)
