@@ -351,3 +351,17 @@ def test_console_card_holders_list_detail_and_revoke(client, program, holder, ma
     # The holder's card page now leads to the claim page, which does not re-issue it.
     client.force_login(holder)
     assert client.get(reverse("hall:card"))["Location"] == reverse("hall:card_claim")
+
+
+def test_scans_are_rate_limited_per_person(client, program, hotel, holder, monkeypatch):
+    from django.core.cache import cache
+
+    from xiaoyou.cards.views import hall
+
+    cache.clear()
+    monkeypatch.setattr(hall, "SCAN_LIMIT", 3)
+    partner, _staff = hotel
+    client.force_login(holder)
+    url = reverse("hall:card_scan", args=[partner.secret])
+    assert [client.get(url).status_code for _ in range(4)] == [302, 302, 302, 429]
+    assert ScanRecord.objects.count() == 3

@@ -49,13 +49,17 @@ from xiaoyou.cards.services.cards import (
 )
 from xiaoyou.cards.services.scans import scan_record, scan_record_at_desk
 from xiaoyou.cards.services.vouchers import voucher_redeem
-from xiaoyou.core import policy
+from xiaoyou.core import policy, ratelimit
 from xiaoyou.core.errors import ApplicationError
 
 NEXT_SESSION_KEY = "cards_next"
 # A confirmation screen is shown to the partner's staff right after the scan; later it only
 # says "scan again", so an old screen (or its screenshot) proves nothing.
 CONFIRMATION_MINUTES = 10
+# Scans recorded per person (or address, when signed out) in a window: a script cannot flood
+# the scan records, a real visitor never reaches it.
+SCAN_LIMIT = 60
+SCAN_WINDOW_SECONDS = 600
 
 
 def _require_program() -> CardProgram:
@@ -259,6 +263,9 @@ def scan(request: HttpRequest, secret: str) -> HttpResponse:
     )
     if partner is None or not partner.is_active:
         raise Http404
+    who = request.user.pk if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
+    if not ratelimit.hit(f"cards.scan:{who}", limit=SCAN_LIMIT, window_seconds=SCAN_WINDOW_SECONDS):
+        raise ApplicationError("rate_limited", status=429)
     outcome = scan_record(user=request.user, partner=partner)
     if outcome.scan.result == ScanResult.SHOWN:
         return redirect("hall:card_scan_result", pk=outcome.scan.pk)
