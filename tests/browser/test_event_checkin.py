@@ -121,3 +121,13 @@ def test_offline_check_in_verifies_locally_and_syncs(
         CheckInSource.OFFLINE,
         guest.pk,
     )
+
+    # Another door lets a guest in: the page's figures follow by their periodic poll (scans
+    # answer with the attendee only).
+    other = tickets.ticket_issue(registration=RegistrationFactory(event=event, name="韩梅梅"))
+    tickets.check_in(event=event, registration=other, actor=college_admin, source="search")
+    page.wait_for_function(
+        "document.querySelector('[data-count-checked-in]').textContent === '2'"
+        " && document.querySelector('[data-count-confirmed]').textContent === '2'",
+        timeout=15_000,
+    )

@@ -9,6 +9,7 @@ from xiaoyou.events.views import console_badges, console_checkin
 urlpatterns = [
     path("<int:pk>/", console_checkin.checkin_page, name="events_checkin"),
     path("<int:pk>/scan", console_checkin.checkin_scan, name="events_checkin_scan"),
+    path("<int:pk>/counts", console_checkin.checkin_counts, name="events_checkin_counts"),
     path("<int:pk>/search", console_checkin.checkin_search, name="events_checkin_search"),
     path(
         "<int:pk>/registrations/<int:registration_pk>/check-in",

@@ -21,6 +21,12 @@ scanners at once is accepted exactly once; every attempt, accepted or refused (d
 forged, foreign, not confirmed...), is written as a CheckIn row. Check-ins are not written to
 the audit chain: its single head lock would serialize the door, and the CheckIn table is
 itself the append-only record of who checked whom in, when and on which device.
+
+The door's hot path (the scanner endpoint): `scan_lookup` reads the registration named by the
+token together with its event and organization in one query (the columns the check needs),
+the check_in rule runs on that event, and `check_in` verifies the signature against it. An
+accepted scan is then UPDATE + INSERT in one transaction; a refusal known from what was read
+(bad code, not confirmed, checked in already) is a single INSERT.
 """
 
 from __future__ import annotations
@@ -30,10 +36,12 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,24 +173,90 @@ def _parse(token: str) -> tuple[str, str]:
     return code, signature
 
 
-def ticket_verify(event: Event, token: str) -> Registration:
+# What a check-in reads of the registration and shows of the attendee (the scanner's answer);
+# other registration fields load on use. The registrant's account comes whole ("user"): the
+# hook's subscribers work with it (the cloud card notifies them of a voucher).
+ATTENDEE_FIELDS = (
+    "id",
+    "event_id",
+    "ticket_type_id",
+    "name",
+    "guests",
+    "status",
+    "ticket_code",
+    "seat",
+    "checked_in_at",
+    "ticket_type__id",
+    "ticket_type__name",
+    "user",
+)
+# What check-in needs of the event: its key, its signing secret and where it sits in the
+# organization tree (the check_in rule reads the organization's path).
+EVENT_FIELDS = ("id", "org_id", "ticket_secret", "org__id", "org__path")
+EVENT_JOINED = tuple(f"event__{field}" for field in EVENT_FIELDS)
+
+
+def _attendees() -> QuerySet[Registration]:
+    return Registration.objects.select_related("ticket_type", "user").only(*ATTENDEE_FIELDS)
+
+
+@dataclass(frozen=True)
+class ScanLookup:
+    """What one query read for a scanned token: the event, the registration of that event
+    holding the token's ticket code (None when there is none) and whether another event holds
+    the code. Nothing here is verified: `check_in` checks the actor's permission and the
+    signature before using it."""
+
+    event: Event | None
+    code: str
+    registration: Registration | None
+    elsewhere: bool = False
+
+
+def scan_lookup(*, event_pk: int, token: str) -> ScanLookup:
+    """One query for a scan: the registration by its ticket code (unique across events), joined
+    to its event and organization. The event alone is read (a second query) only when the code
+    is no ticket of this event: malformed, unknown or another event's."""
+    try:
+        code, _signature = _parse(token)
+    except ApplicationError:
+        code = ""
+    found = None
+    if code:
+        found = (
+            _attendees()
+            .select_related("event__org")
+            .only(*ATTENDEE_FIELDS, *EVENT_JOINED)
+            .filter(ticket_code=code)
+            .order_by()
+            .first()
+        )
+        if found is not None and found.event_id == event_pk:
+            return ScanLookup(event=found.event, code=code, registration=found)
+    event = Event.objects.select_related("org").only(*EVENT_FIELDS).filter(pk=event_pk).first()
+    return ScanLookup(event=event, code=code, registration=None, elsewhere=found is not None)
+
+
+def ticket_verify(event: Event, token: str, *, lookup: ScanLookup | None = None) -> Registration:
     """The registration of `event` the token was issued for.
 
     Raises ApplicationError events.ticket_malformed / _forged / _foreign. The signature is
     checked first, in constant time; only a ticket that fails it is looked up across events to
-    tell a ticket of another event from a forgery.
+    tell a ticket of another event from a forgery. `lookup` (from `scan_lookup`, for this event
+    and code) saves reading the registration again.
     """
     code, signature = _parse(token)
     if hmac.compare_digest(signature, ticket_signature(event, code)):
-        registration = (
-            Registration.objects.select_related("ticket_type", "user")
-            .filter(event=event, ticket_code=code)
-            .first()
-        )
-        if registration is not None:
+        if lookup is not None and lookup.code == code and lookup.event is event:
+            registration = lookup.registration
+        else:
+            registration = _attendees().filter(event=event, ticket_code=code).order_by().first()
+        if registration is not None and registration.event_id == event.pk:
             registration.event = event  # known: no join
             return registration
         raise _error(FORGED)  # signed by us but unknown: a leaked key, never a real ticket
+    if lookup is not None and lookup.code == code and lookup.event is event:
+        raise _error(FOREIGN if lookup.elsewhere else FORGED)  # known: codes are unique
     if Registration.objects.filter(ticket_code=code).exclude(event=event).exists():
         raise _error(FOREIGN)
     raise _error(FORGED)
@@ -213,6 +287,7 @@ def check_in(
     event: Event,
     token: str | None = None,
     registration: Registration | None = None,
+    lookup: ScanLookup | None = None,
     actor: Any,
     source: str,
     device: str = "",
@@ -224,7 +299,11 @@ def check_in(
     PermissionDenied, nothing recorded); `self` needs the actor to be the registrant. A
     registration is accepted only while confirmed and not yet checked in, claimed by a
     conditional UPDATE so concurrent scanners never both accept it. After commit, an accepted
-    check-in sends the `attendee_checked_in` hook.
+    check-in sends the `attendee_checked_in` hook. `lookup` is what `scan_lookup` read for the
+    token (the scanner's endpoint), so the registration is not read twice.
+
+    A refusal known before the claim (bad code, not confirmed, checked in already as read) is
+    one INSERT, atomic on its own; only a claim needs a transaction around UPDATE and INSERT.
     """
     if source == CheckInSource.SELF:
         if registration is None or registration.user_id is None:
@@ -237,7 +316,7 @@ def check_in(
     reason = ""
     if token is not None:
         try:
-            registration = ticket_verify(event, token)
+            registration = ticket_verify(event, token, lookup=lookup)
         except ApplicationError as error:
             reason = error.code.removeprefix("events.ticket_")
             registration = None
@@ -247,20 +326,29 @@ def check_in(
         reason, registration = FOREIGN, None
     if registration is not None and registration.status != RegistrationStatus.CONFIRMED:
         reason = NOT_CONFIRMED
+    elif registration is not None and not reason and registration.checked_in_at is not None:
+        # Read as checked in already: refused without trying the claim (it cannot succeed,
+        # checked_in_at is never cleared).
+        reason = _refusal_checked_in(registration, source=source, device=device)
+    row = CheckIn(
+        registration=registration,
+        event=event,
+        source=source,
+        accepted=not reason,
+        reason=reason,
+        device=device[:64],
+        scanned_at=scanned_at,
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if registration is None or reason:
+        row.save(force_insert=True)
+        return row
     with transaction.atomic():
-        if registration is not None and not reason and not _claim(registration, scanned_at):
-            reason = _refusal_after_race(registration, source=source, device=device)
-        row = CheckIn.objects.create(
-            registration=registration,
-            event=event,
-            source=source,
-            accepted=not reason,
-            reason=reason,
-            device=device[:64],
-            scanned_at=scanned_at,
-            by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        if registration is not None and not reason:
+        if not _claim(registration, scanned_at):
+            row.reason = _refusal_after_race(registration, source=source, device=device)
+            row.accepted = False
+        row.save(force_insert=True)
+        if row.accepted:
             registration.checked_in_at = scanned_at
             attendee_checked_in.send(registration)
     return row
@@ -271,6 +359,12 @@ def _refusal_after_race(registration: Registration, *, source: str, device: str)
     current = Registration.objects.values_list("status", flat=True).get(pk=registration.pk)
     if current != RegistrationStatus.CONFIRMED:
         return NOT_CONFIRMED
+    return _refusal_checked_in(registration, source=source, device=device)
+
+
+def _refusal_checked_in(registration: Registration, *, source: str, device: str) -> str:
+    """A confirmed registration already checked in: a duplicate, or for a scan synced from an
+    offline device, a conflict when another device let the guest in first."""
     if source == CheckInSource.OFFLINE:
         first = (
             CheckIn.objects.filter(registration=registration, accepted=True)

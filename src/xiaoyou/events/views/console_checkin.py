@@ -2,7 +2,10 @@
 
 The page (static/events/checkin.js) opens the phone's camera, decodes QR codes in the browser
 with jsQR and posts each token to `scan`; several phones scan the same event at once (the
-service accepts a ticket once). Offline it verifies tickets against the downloaded bundle
+service accepts a ticket once). The scan answers with the attendee only: the page polls
+`counts` every few seconds (a count over the event's registrations per scan would make every
+scan slower as the event grows, and ten scanners need no more than one fresh figure every few
+seconds). Offline it verifies tickets against the downloaded bundle
 (ticket list + the event's ticket key, see services.tickets), queues check-ins in
 localStorage and posts them to `sync` when the network is back. Admins of the event's
 organization and above only (policy `check_in`); other events are a 404.
@@ -122,6 +125,7 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
     config = {
         "event": event.pk,
         "scanUrl": reverse("console:events_checkin_scan", args=[event.pk]),
+        "countsUrl": reverse("console:events_checkin_counts", args=[event.pk]),
         "searchUrl": reverse("console:events_checkin_search", args=[event.pk]),
         "manualUrl": reverse("console:events_checkin_manual", args=[event.pk, 0]),
         "bundleUrl": reverse("console:events_checkin_bundle", args=[event.pk]),
@@ -138,17 +142,33 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def checkin_scan(request: HttpRequest, pk: int) -> JsonResponse:
-    """One scanned token: accepted or refused, with the attendee to show."""
-    event = _event(request, pk)
+    """One scanned token: accepted or refused, with the attendee to show.
+
+    The door's hot path: the event and the ticket's registration come in one query
+    (`tickets.scan_lookup`), then the same check_in rule as `_event` (404 when refused)."""
     data = _body(request)
+    token = str(data.get("token", ""))[:200]
+    lookup = tickets.scan_lookup(event_pk=pk, token=token)
+    event = lookup.event
+    if event is None or not policy.can(request.user, "check_in", event):
+        raise Http404
     row = tickets.check_in(
         event=event,
-        token=str(data.get("token", ""))[:200],
+        token=token,
+        lookup=lookup,
         actor=request.user,
         source=CheckInSource.SCAN,
         device=str(data.get("device", "")),
     )
-    return JsonResponse({**_result(row), "counts": _counts(event)})
+    return JsonResponse(_result(row))
+
+
+@require_GET
+def checkin_counts(request: HttpRequest, pk: int) -> JsonResponse:
+    """Confirmed and checked-in registrations, polled by the scanner page."""
+    response = JsonResponse(_counts(_event(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -7,6 +7,9 @@
  * same computation as services/tickets.py. Accepted scans are queued in localStorage and posted
  * to the sync endpoint when the network is back; the server flags a ticket that two offline
  * devices both let in. The bundle holds the event's ticket key: staff devices only.
+ *
+ * The figures (confirmed, checked in) are polled every few seconds, not sent with each scan:
+ * an accepted scan adds one at once on this device, the poll brings the other scanners' in.
  */
 (function () {
   "use strict";
@@ -57,6 +60,21 @@
     if (!counts) return;
     $("[data-count-confirmed]").textContent = String(counts.confirmed);
     $("[data-count-checked-in]").textContent = String(counts.checked_in);
+  }
+
+  function countOneMore() {
+    const node = $("[data-count-checked-in]");
+    const value = parseInt(node.textContent, 10);
+    if (!Number.isNaN(value)) node.textContent = String(value + 1);
+  }
+
+  const COUNTS_EVERY_MS = 5000;
+  async function refreshCounts() {
+    if (isOffline() || document.hidden) return;
+    try {
+      const response = await fetch(config.countsUrl, { credentials: "same-origin" });
+      if (response.ok) showCounts(await response.json());
+    } catch (error) { /* network gone: the next poll tries again */ }
   }
 
   function show(result) {
@@ -138,7 +156,7 @@
     if (!isOffline()) {
       try {
         const result = await post(config.scanUrl, { token, device });
-        showCounts(result.counts);
+        if (result.accepted) countOneMore();
         return result;
       } catch (error) {
         if (navigator.onLine && !(error instanceof TypeError)) throw error;
@@ -278,6 +296,8 @@
   window.addEventListener("online", () => { showNetwork(); sync(); });
   window.addEventListener("offline", showNetwork);
   setInterval(sync, 15000);
+  setInterval(refreshCounts, COUNTS_EVERY_MS);
+  document.addEventListener("visibilitychange", refreshCounts);
   showNetwork();
   sync();
   if (new URLSearchParams(location.search).has("camera")) startCamera();
