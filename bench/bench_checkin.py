@@ -5,7 +5,9 @@ N confirmed registrations get tickets; C scanners (processes by default, like we
 the event's staff through Django's test client = the full middleware stack, the console's
 access check and URL routing) post every ticket's signed token to the check-in endpoint, plus
 a share of duplicates (the same ticket on another scanner, as when a guest tries two doors)
-and forgeries, in random order, each scanner pacing its scans (`--interval`). Prints one JSON
+and forgeries, in random order, each scanner pacing its scans (`--interval`) and polling the
+event's counts every COUNTS_EVERY seconds as the check-in page does (the scan's answer carries
+the attendee only; the polls' server time is reported apart). Prints one JSON
 object: p50/p95/p99 server time in ms (the Server-Timing header: the application's time on the
 request; target p95 <= 30 ms), the scanners' round trip (server time plus the test client's own
 work), scans per second, outcomes, and the check that every ticket was
@@ -42,6 +44,8 @@ INTERVAL = 0.25
 DUPLICATE_SHARE = 0.10
 FORGED_SHARE = 0.02
 BENCH_DATABASE = "bench_xiaoyou_checkin"
+# The check-in page polls the counts this often (static/events/checkin.js COUNTS_EVERY_MS).
+COUNTS_EVERY = 5.0
 
 
 def _scanner(
@@ -49,6 +53,7 @@ def _scanner(
     scanners: int,
     tokens: list[str],
     url: str,
+    counts_url: str,
     staff_id: int,
     barrier: Any,
     interval: float,
@@ -64,6 +69,7 @@ def _scanner(
     server: list[float] = []
     outcomes: dict[str, int] = {}
     errors: list[str] = []
+    polls: list[float] = []
     device = f"scanner-{number}"
     try:
         # Warm-up outside the figures (imports, URL resolver, translations): a malformed code,
@@ -72,7 +78,15 @@ def _scanner(
         barrier.wait()
         cpu = time.process_time()
         next_at = time.perf_counter() + random.Random(number).uniform(0, interval)
+        poll_at = time.perf_counter() + random.Random(-number).uniform(0, COUNTS_EVERY)
         for token in tokens[number::scanners]:
+            if time.perf_counter() >= poll_at:
+                poll_at += COUNTS_EVERY
+                counts = client.get(counts_url)
+                if counts.status_code == 200:
+                    polls.append(float(counts["Server-Timing"].partition(";dur=")[2]))
+                else:
+                    errors.append(f"counts: HTTP {counts.status_code}")
             pause = next_at - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
@@ -98,18 +112,28 @@ def _scanner(
             "server": server,
             "outcomes": outcomes,
             "errors": errors,
+            "polls": polls,
             "cpu": cpu,
         }
     finally:
         connections.close_all()
 
 
-def _process_scanner(number, scanners, tokens, url, staff_id, barrier, interval, out) -> None:  # type: ignore[no-untyped-def]
-    out.put(_scanner(number, scanners, tokens, url, staff_id, barrier, interval))
+def _process_scanner(
+    number, scanners, tokens, url, counts_url, staff_id, barrier, interval, out
+) -> None:  # type: ignore[no-untyped-def]
+    out.put(_scanner(number, scanners, tokens, url, counts_url, staff_id, barrier, interval))
 
 
 def _run(
-    tokens: list[str], scanners: int, url: str, staff_id: int, *, threads: bool, interval: float
+    tokens: list[str],
+    scanners: int,
+    url: str,
+    counts_url: str,
+    staff_id: int,
+    *,
+    threads: bool,
+    interval: float,
 ) -> list[dict[str, Any]]:
     from django.db import connections
 
@@ -119,7 +143,9 @@ def _run(
         lock = threading.Lock()
 
         def run(number: int) -> None:
-            result = _scanner(number, scanners, tokens, url, staff_id, barrier, interval)
+            result = _scanner(
+                number, scanners, tokens, url, counts_url, staff_id, barrier, interval
+            )
             with lock:
                 results.append(result)
 
@@ -138,7 +164,7 @@ def _run(
     processes = [
         context.Process(
             target=_process_scanner,
-            args=(n, scanners, tokens, url, staff_id, barrier, interval, out),
+            args=(n, scanners, tokens, url, counts_url, staff_id, barrier, interval, out),
         )
         for n in range(scanners)
     ]
@@ -240,12 +266,16 @@ def main() -> None:
 
     event, staff_id, scans, duplicates, forged = _setup(tickets_count)
     url = reverse("console:events_checkin_scan", args=[event.pk])
+    counts_url = reverse("console:events_checkin_counts", args=[event.pk])
 
     wall = time.perf_counter()
-    results = _run(scans, scanners, url, staff_id, threads=args.threads, interval=args.interval)
+    results = _run(
+        scans, scanners, url, counts_url, staff_id, threads=args.threads, interval=args.interval
+    )
     wall = time.perf_counter() - wall
     samples = [elapsed for result in results for elapsed in result["samples"]]
     server = [elapsed for result in results for elapsed in result["server"]]
+    polls = [elapsed for result in results for elapsed in result["polls"]]
     outcomes: dict[str, int] = {}
     errors: list[str] = []
     for result in results:
@@ -288,8 +318,11 @@ def main() -> None:
         "scan_ms_p99": round(percentile(samples, 0.99), 2),
         "scan_ms_max": round(max(samples), 2),
         "scans_per_second": round(len(samples) / wall, 1),
-        # CPU per scan in the scanner (server stack + test client): what a quiet core needs;
-        # the latency figures above include the wait for one of the machine's cores.
+        # The page's counts poll (every COUNTS_EVERY s per scanner), not part of the scans.
+        "counts_polls": len(polls),
+        "counts_poll_server_ms_p95": round(percentile(polls, 0.95), 2),
+        # CPU per scan in the scanner (server stack + test client, counts polls included): what
+        # a quiet core needs; the latency figures above include the wait for one of the cores.
         "cpu_ms_per_scan": round(cpu * 1000 / len(samples), 2),
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "target_p95_ms": 30,
