@@ -106,6 +106,7 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
             "events",
             "org_directory",
             "donations",
+            "cards",  # 校友云卡 (order 45)
             "community_board",
             "community_help",
             "content_albums",
