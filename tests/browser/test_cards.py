@@ -215,6 +215,7 @@ def test_hotel_visitor_signs_up_is_verified_and_sees_the_discount(
 
     # The card page itself: the live code is renewed by htmx without a reload.
     page.goto("/card/")
+    screenshot(page, "cards-my-card-mobile", full_page=True)
     first = page.locator("[data-live-qr]").get_attribute("data-token")
     page.wait_for_function(
         f"document.querySelector('[data-live-qr]').dataset.token !== {json.dumps(first)}",
