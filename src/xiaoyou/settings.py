@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "xiaoyou.content",
     "xiaoyou.messaging",
     "xiaoyou.cards",
+    "xiaoyou.discovery",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
@@ -464,3 +465,21 @@ PAYMENTS_NOTIFY_BASE_URL = env_str("PAYMENTS_NOTIFY_BASE_URL", "")
 EVENTS_NOTICE_RATE = env_str("EVENTS_NOTICE_RATE", "10/3600")
 # The seal printed on donation certificates (a PNG or SVG file); empty: a drawn seal.
 DONATIONS_SEAL_IMAGE = env_str("DONATIONS_SEAL_IMAGE", "")
+
+# --- Discovery (知名校友 crawlers, issue 12) ----------------------------------------------------
+# Base URL of each crawl source; tests point them at a fixture server on 127.0.0.1.
+DISCOVERY_SOURCE_URLS: dict[str, str] = {
+    "wikidata": env_str("DISCOVERY_WIKIDATA_URL", "https://query.wikidata.org"),
+    "wikipedia": env_str("DISCOVERY_WIKIPEDIA_URL", "https://zh.wikipedia.org"),
+    "baike": env_str("DISCOVERY_BAIKE_URL", "https://baike.baidu.com"),
+    "government": env_str("DISCOVERY_GOVERNMENT_URL", "https://www.gov.cn"),
+}
+# The school's Wikidata item (its Q-number on wikidata.org) and other names it goes by.
+DISCOVERY_SCHOOL_QID = env_str("DISCOVERY_SCHOOL_QID", "")
+DISCOVERY_SCHOOL_ALIASES = env_list("DISCOVERY_SCHOOL_ALIASES", [])
+DISCOVERY_TIMEOUT = env_int("DISCOVERY_TIMEOUT_MS", 10000) / 1000
+DISCOVERY_RETRIES = env_int("DISCOVERY_RETRIES", 2)
+DISCOVERY_BACKOFF = env_int("DISCOVERY_BACKOFF_MS", 2000) / 1000
+# Seconds between two requests to one host.
+DISCOVERY_RATE_LIMIT = env_int("DISCOVERY_RATE_LIMIT_MS", 1000) / 1000
+DISCOVERY_CACHE_SECONDS = env_int("DISCOVERY_CACHE_SECONDS", 86400)

@@ -1,0 +1,29 @@
+from xiaoyou.discovery.models.crawl import (
+    CachedResponse,
+    CrawlLogEntry,
+    CrawlRun,
+    CrawlStatus,
+    LogKind,
+    LogLevel,
+)
+from xiaoyou.discovery.models.notables import (
+    CandidateStatus,
+    Field,
+    NotableAlumnus,
+    NotableCandidate,
+    Visibility,
+)
+
+__all__ = [
+    "CachedResponse",
+    "CandidateStatus",
+    "CrawlLogEntry",
+    "CrawlRun",
+    "CrawlStatus",
+    "Field",
+    "LogKind",
+    "LogLevel",
+    "NotableAlumnus",
+    "NotableCandidate",
+    "Visibility",
+]
