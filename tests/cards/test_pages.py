@@ -365,3 +365,12 @@ def test_scans_are_rate_limited_per_person(client, program, hotel, holder, monke
     url = reverse("hall:card_scan", args=[partner.secret])
     assert [client.get(url).status_code for _ in range(4)] == [302, 302, 302, 429]
     assert ScanRecord.objects.count() == 3
+
+
+def test_claim_shows_membership_done_for_a_member_awaiting_verification(
+    client, program, verified_alumnus
+):
+    client.force_login(verified_alumnus)  # a member of the main association, no verified record
+    page = client.get(reverse("hall:card_claim")).content.decode()
+    assert 'data-step="join" data-done="1"' in page
+    assert 'data-step="verify" data-done="0"' in page

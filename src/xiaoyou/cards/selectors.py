@@ -44,18 +44,27 @@ def eligible_record(user: Any, program: CardProgram) -> AlumniRecord | None:
 
     Verified alumni (a verified, live record linked to the account) are eligible; with the
     default rule they must also belong to the association or one of its branches."""
-    from xiaoyou.directory.selectors import organization_ids_of, own_record
+    from xiaoyou.directory.selectors import own_record
 
     record = own_record(user)
     if record is None:
         return None
     if program.eligibility == Eligibility.VERIFIED_ALUMNI:
         return record
+    return record if is_member_of(user, program) else None
+
+
+def is_member_of(user: Any, program: CardProgram) -> bool:
+    """Member of the programme's association or of one of its branches (any role counts)."""
+    from xiaoyou.directory.selectors import organization_ids_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
     ids = organization_ids_of(user.pk)
-    if not ids:
-        return None
-    is_member = Organization.objects.filter(pk__in=ids, path__startswith=program.org.path).exists()
-    return record if is_member else None
+    return (
+        bool(ids)
+        and Organization.objects.filter(pk__in=ids, path__startswith=program.org.path).exists()
+    )
 
 
 def card_of(user: Any, program: CardProgram) -> Card | None:

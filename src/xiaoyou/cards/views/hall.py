@@ -32,6 +32,7 @@ from xiaoyou.cards.selectors import (
     card_of,
     eligible_record,
     hall_program,
+    is_member_of,
     my_vouchers,
     open_voucher_types,
     partners_public,
@@ -199,7 +200,7 @@ def _steps(request: HttpRequest, program: CardProgram, here: str) -> list[dict[s
     user = request.user
     signed_in = user.is_authenticated
     verified = signed_in and own_record(user) is not None
-    member = signed_in and eligible_record(user, program) is not None
+    member = signed_in and is_member_of(user, program)
     steps = [
         {
             "key": "account",
