@@ -284,6 +284,9 @@ def test_partner_staff_see_only_their_own_scans(client, program, hotel, holder):
     # Asking for the other partner falls back to their own.
     page = client.get(reverse("hall:card_desk"), {"partner": canteen.pk}).content.decode()
     assert "李雷" not in page
+    # The desk is offered in their personal center; the holder's phone is never shown.
+    assert reverse("hall:card_desk") in client.get(reverse("hall:me")).content.decode()
+    assert holder.phone not in page
     # No console, no alumni directory records, no other partner's records.
     assert client.get(reverse("console:card_scans")).status_code == 403
     assert client.get(reverse("console:card_partner", args=[canteen.pk])).status_code in (403, 404)
@@ -314,6 +317,7 @@ def test_partner_staff_redeem_a_voucher_from_the_holders_live_card(client, progr
 def test_someone_without_a_partner_has_no_desk(client, program, holder):
     client.force_login(holder)
     assert client.get(reverse("hall:card_desk")).status_code == 404
+    assert reverse("hall:card_desk") not in client.get(reverse("hall:me")).content.decode()
 
 
 def test_hall_partner_pages(client, program, hotel):

@@ -48,3 +48,6 @@ def _ui() -> None:
     personal_center_entries.add(
         Section(key="cards_mine", label=_("My cloud card"), render=hall.my_card_entry, order=15)
     )
+    personal_center_entries.add(
+        Section(key="cards_desk", label=_("Partner desk"), render=hall.partner_desk_entry, order=16)
+    )

@@ -147,6 +147,22 @@ def my_card_entry(request: HttpRequest) -> str:
     )
 
 
+def partner_desk_entry(request: HttpRequest) -> str:
+    """Personal center, for a partner's staff only: their institution's desk."""
+    if not request.user.is_authenticated or not partners_staffed_by(request.user).exists():
+        return ""
+    return render_to_string(
+        "components/menu_entry.html",
+        {
+            "url": reverse("hall:card_desk"),
+            "label": _("Partner desk"),
+            "text": _("Cloud card scans at your institution"),
+            "icon": "building",
+        },
+        request=request,
+    )
+
+
 def card_share(request: HttpRequest) -> HttpResponse:
     """云卡链接: the card's link and QR for posters and chat groups."""
     program = _require_program()
