@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 SINGLE_LIMIT = 70
@@ -38,6 +39,12 @@ def segments(text: str) -> int:
     if size <= SINGLE_LIMIT:
         return 1
     return math.ceil(size / SEGMENT_LIMIT)
+
+
+def billed_segments(text: str) -> int:
+    """Segments of a text sent under the platform's signature (settings.SMS_SIGN_NAME): what
+    an invitation or a notice costs of the organization's allocation."""
+    return segments(full_text(settings.SMS_SIGN_NAME, text))
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:

@@ -229,7 +229,8 @@ class SmsAllocation(TimeStampedModel):
 
 
 class SmsUsage(models.Model):
-    """Segments charged to an organization in one month (the usage dashboard)."""
+    """Segments charged to an organization in one month (the usage dashboard), by what sent
+    them: campaigns, birthday greetings, invitations (organizations) and event notices."""
 
     org = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
@@ -237,6 +238,8 @@ class SmsUsage(models.Model):
     month = models.DateField(_("month"))  # the first day of the month
     campaign_segments = models.PositiveIntegerField(_("campaigns"), default=0)
     birthday_segments = models.PositiveIntegerField(_("birthday greetings"), default=0)
+    invitation_segments = models.PositiveIntegerField(_("invitations"), default=0)
+    notice_segments = models.PositiveIntegerField(_("event notices"), default=0)
 
     class Meta:
         verbose_name = _("SMS usage")
@@ -250,4 +253,9 @@ class SmsUsage(models.Model):
 
     @property
     def total(self) -> int:
-        return self.campaign_segments + self.birthday_segments
+        return (
+            self.campaign_segments
+            + self.birthday_segments
+            + self.invitation_segments
+            + self.notice_segments
+        )

@@ -13,6 +13,9 @@ Unit: billed segments (see messaging/sms_text.py). Rules:
 - Each message handed to the provider moves its segments from reserved to used
   (`quota_charge`); what was reserved and not sent is given back (`quota_release`) when a
   campaign completes, is cancelled or fails.
+- Every SMS the platform sends on behalf of an organization goes through these three calls:
+  campaigns and birthday greetings here, invitations (organizations) and event notices
+  (events) from their apps. `kind` says which, for the usage dashboard (USAGE_FIELDS).
 """
 
 from __future__ import annotations
@@ -29,6 +32,14 @@ from xiaoyou.core.errors import ApplicationError
 from xiaoyou.messaging import errors_sms as errors
 from xiaoyou.messaging.models import SmsAllocation, SmsQuota, SmsUsage
 from xiaoyou.messaging.sms_conf import annual_quota
+
+# What sent the segments -> the SmsUsage column counting them.
+USAGE_FIELDS = {
+    "campaign": "campaign_segments",
+    "birthday": "birthday_segments",
+    "invitation": "invitation_segments",
+    "notice": "notice_segments",
+}
 
 
 def local_today() -> dt.date:
@@ -71,12 +82,13 @@ def quota_set(*, actor: Any, year: int, total: int) -> SmsQuota:
     return quota
 
 
-def allocation_set(*, actor: Any, org: Any, year: int, allocated: int) -> SmsAllocation:
-    """Sets an organization's allocation for `year`. Rule: platform admins only; the
-    allocations of the year add up to at most the quota; never below what the organization has
-    used and reserved."""
+def allocation_set(*, actor: Any | None, org: Any, year: int, allocated: int) -> SmsAllocation:
+    """Sets an organization's allocation for `year`. Rule: platform admins only (actor None:
+    commands and the demo seed, which are trusted); the allocations of the year add up to at
+    most the quota; never below what the organization has used and reserved."""
     quota = quota_for_year(year)
-    policy.require(actor, "manage", quota)
+    if actor is not None:
+        policy.require(actor, "manage", quota)
     if allocated < 0:
         raise ApplicationError("invalid_input")
     with transaction.atomic():
@@ -145,11 +157,18 @@ def quota_reserve(*, org: Any, segments: int, year: int | None = None) -> SmsAll
     return allocation
 
 
+def allocation_for(*, org: Any, year: int | None = None) -> SmsAllocation | None:
+    """The organization's allocation of `year` (default: this year), or None without one."""
+    year = year or local_today().year
+    return SmsAllocation.objects.filter(quota__year=year, org=org).first()
+
+
 def quota_charge(*, org: Any, year: int, segments: int, kind: str = "campaign") -> None:
     """Moves `segments` from reserved to used (messages handed to the provider) and counts them
-    in the organization's month (`kind`: campaign or birthday)."""
+    in the organization's month (`kind`: a key of USAGE_FIELDS)."""
     if segments <= 0:
         return
+    field = USAGE_FIELDS[kind]
     now = timezone.now()
     with transaction.atomic():
         SmsAllocation.objects.filter(quota__year=year, org=org).update(
@@ -159,7 +178,6 @@ def quota_charge(*, org: Any, year: int, segments: int, kind: str = "campaign") 
             reserved=F("reserved") - segments, used=F("used") + segments, updated_at=now
         )
         month = local_today().replace(day=1)
-        field = "birthday_segments" if kind == "birthday" else "campaign_segments"
         usage, _created = SmsUsage.objects.get_or_create(org=org, month=month)
         SmsUsage.objects.filter(pk=usage.pk).update(**{field: F(field) + segments})
 

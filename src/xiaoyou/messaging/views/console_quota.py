@@ -1,5 +1,6 @@
 """Console: the SMS quota (额度) dashboard: the school's annual quota, the allocations per
-organization (set by the platform admins) and the segments used per organization and month."""
+organization (set by the platform admins) and the segments used per organization and month, by
+what sent them (campaigns, birthday greetings, invitations, event notices)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,19 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= today + 1 else today
 
 
+# Dashboard columns -> the SmsUsage field they add up.
+USAGE_SUMS = {
+    "campaigns": Sum("campaign_segments"),
+    "birthdays": Sum("birthday_segments"),
+    "invitations": Sum("invitation_segments"),
+    "notices": Sum("notice_segments"),
+}
+
+
+def _with_total(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "total": sum(row[name] or 0 for name in USAGE_SUMS)}
+
+
 def quota_dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     quota = services.quota_for_year(year)
@@ -41,16 +55,8 @@ def quota_dashboard(request: HttpRequest) -> HttpResponse:
     if org is not None and not (request.user.is_superuser and org.parent_id is None):
         usage_rows = usage_rows.filter(org__path__startswith=org.path)
         allocations = allocations.filter(org__path__startswith=org.path)
-    months = (
-        usage_rows.values("month")
-        .annotate(campaigns=Sum("campaign_segments"), birthdays=Sum("birthday_segments"))
-        .order_by("month")
-    )
-    by_org = (
-        usage_rows.values("org__name")
-        .annotate(campaigns=Sum("campaign_segments"), birthdays=Sum("birthday_segments"))
-        .order_by("org__name")
-    )
+    months = usage_rows.values("month").annotate(**USAGE_SUMS).order_by("month")
+    by_org = usage_rows.values("org__name").annotate(**USAGE_SUMS).order_by("org__name")
     allocated_total = quota.allocations.aggregate(total=Sum("allocated"))["total"] or 0
     context: dict[str, Any] = {
         "year": year,
@@ -59,12 +65,8 @@ def quota_dashboard(request: HttpRequest) -> HttpResponse:
         "allocated_total": allocated_total,
         "unallocated": max(0, quota.total - allocated_total),
         "allocations": list(allocations),
-        "months": [
-            {**row, "total": (row["campaigns"] or 0) + (row["birthdays"] or 0)} for row in months
-        ],
-        "by_org": [
-            {**row, "total": (row["campaigns"] or 0) + (row["birthdays"] or 0)} for row in by_org
-        ],
+        "months": [_with_total(row) for row in months],
+        "by_org": [_with_total(row) for row in by_org],
         "may_manage": may_manage,
     }
     if may_manage:
