@@ -5,9 +5,9 @@ Rules:
   in pinyin (traditional characters, variants: 張偉 / 张伟) for 35;
 - a graduation year equal to the record's adds 25, one year apart (a five-year course, a year
   repeated) adds 10, further apart takes 30 off (a namesake of another class);
-- an enrollment year: equal adds 15, one year apart 5, further apart takes 20 off;
-- the department found in the text (计算机系) meeting the record's department or one of its
-  former names adds 20; a department that meets neither takes 10 off;
+- an enrollment year: equal adds 20, one year apart 5, further apart takes 20 off;
+- the department found in the text (计算机系) meeting the record's department, one of its
+  former names or one of its majors adds 20; a department that meets neither takes 10 off;
 - a record only matches at `MATCH` or above, and only when no other record is within
   `MARGIN` of it: two namesakes of one class are left to staff.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from xiaoyou.alumni.models import AlumniRecord, DepartmentAlias
+from xiaoyou.alumni.models import AlumniRecord, DepartmentAlias, Major
 from xiaoyou.alumni.names import name_keys, normalize_name
 
 MATCH = 70
@@ -68,6 +68,11 @@ def _department_names(records: Iterable[AlumniRecord]) -> dict[int, set[str]]:
         department_id__in=department_ids
     ).values_list("department_id", "name"):
         names.setdefault(department_id, set()).add(normalize_name(alias))
+    # A biography often names the major (汉语言文学专业) rather than the department.
+    for department_id, major in Major.objects.filter(department_id__in=department_ids).values_list(
+        "department_id", "name"
+    ):
+        names.setdefault(department_id, set()).add(normalize_name(major))
     return names
 
 
@@ -81,10 +86,13 @@ def _core(text: str) -> str:
 
 
 def _department_matches(found: str, names: set[str]) -> bool:
+    wanted = normalize_name(found)
+    if wanted in names:
+        return True
     stem = _core(found)
     if len(stem) < 2:
-        return False
-    return any(stem in name or _core(name) in stem for name in names if _core(name))
+        return False  # "文" of 文学院 alone would meet 中文系 and 文法学院
+    return any(stem in name or (len(_core(name)) >= 2 and _core(name) in stem) for name in names)
 
 
 def score_record(
@@ -112,7 +120,7 @@ def score_record(
     if facts.enrollment_year and record.enrollment_year:
         gap = abs(facts.enrollment_year - record.enrollment_year)
         if gap == 0:
-            score += 15
+            score += 20
             reasons.append("enrollment_year")
         elif gap == 1:
             score += 5

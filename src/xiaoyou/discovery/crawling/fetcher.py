@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from xiaoyou.discovery.models import CachedResponse, LogKind
 
-
 DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
 
