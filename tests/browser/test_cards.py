@@ -106,6 +106,7 @@ def test_reunion_meal_voucher_is_used_once(
     console.select_option("#id_event", str(reunion.pk))
     console.locator('[data-action="add-rule"]').click()
     console.wait_for_selector("[data-rule]")
+    screenshot(console, "cards-console-voucher-type-desktop", full_page=True)
 
     # --- The alumnus registers for the reunion on the phone ----------------------------------
     phone = mobile_page
@@ -163,8 +164,13 @@ def test_reunion_meal_voucher_is_used_once(
     assert voucher.redeemed_scan.partner == canteen
 
     console.goto("/console/cards/vouchers/")
+    screenshot(console, "cards-console-vouchers-desktop", full_page=True)
     assert console.locator("[data-voucher-totals] [data-redeemed]").inner_text() == "1"
     assert console.locator("[data-voucher-totals] [data-issued]").inner_text() == "1"
+    console.goto("/console/cards/scans/?q=张伟")
+    screenshot(console, "cards-console-scans-desktop", full_page=True)
+    # The first phone's scan (redeemed) and the second phone's (benefit shown).
+    assert console.locator("td", has_text="校友食堂").count() == 2
 
 
 def test_hotel_visitor_signs_up_is_verified_and_sees_the_discount(
