@@ -1,6 +1,7 @@
 """Notices to registrants (群发通知): the audience (live by default, status, ticket type, checked
-in or not, one per person, accounts only), the recipient count before sending, the SMS balance
-(debited up front, refused when short, credited back for texts no longer sent), the rate limit,
+in or not, one per person, accounts only), the recipient count before sending, the SMS quota
+(the organization's allocation: reserved up front, refused when short before anything is sent,
+charged per text handed to the SMS channel, given back for texts no longer sent), the rate limit,
 the background job (one notification per person and channel; a retried job notifies nobody
 twice), the audit entry, bad input and permissions; the console page (preview, send, history
 with progress, a fixed query count)."""
@@ -11,13 +12,15 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.events.factories import EventFactory, RegistrationFactory, TicketTypeFactory
 from tests.factories import UserFactory
+from tests.messaging.sms_support import give_sms, sms_allocation
 from tests.organizations.org_support import console_login
-from xiaoyou.core import jobs
+from xiaoyou.core import jobs, notifications
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import (
     AuditEntry,
@@ -41,7 +44,9 @@ from xiaoyou.events.services.registrant_notices import (
     notice_preview,
     notice_send,
 )
-from xiaoyou.organizations.models import Organization
+from xiaoyou.messaging import errors_sms
+from xiaoyou.messaging.models import SmsAllocation, SmsQuota
+from xiaoyou.messaging.sms_text import billed_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +61,10 @@ def _clear_rate_limits():
 @pytest.fixture
 def setup(org_tree):
     """An event of the college with two ticket types and registrations in several states."""
-    Organization.objects.filter(pk=org_tree.college.pk).update(sms_balance=10)
     event = EventFactory(org=org_tree.college, title="校庆晚会")
+    per_text = _per_text(event)
+    # Room for 10 texts of the default notice in the college's allocation of this year.
+    give_sms(org_tree.college, 10 * per_text)
     adult = TicketTypeFactory(event=event, name="校友票")
     family = TicketTypeFactory(event=event, name="家属票")
     people = {name: UserFactory(display_name=name, language="en") for name in "ABCDEF"}
@@ -89,7 +96,30 @@ def setup(org_tree):
         "family": family,
         "people": people,
         "registrations": registrations,
+        "per_text": per_text,
     }
+
+
+def _per_text(event, title="集合时间变更", body="请于18:00在南门集合。") -> int:
+    """Billed segments of one text of a notice (its SMS template, signature included)."""
+    text = notifications.render(
+        CHANNEL_KINDS["sms"],
+        "sms",
+        {
+            "event_title": event.title,
+            "org_name": event.org.name,
+            "title": title,
+            "body": body,
+            "name": "",
+            "url": reverse("hall:event", args=[event.pk]),
+        },
+    )["text"]
+    return billed_segments(text)
+
+
+def _used_and_reserved(setup) -> tuple[int, int]:
+    allocation = sms_allocation(setup["event"].org)
+    return allocation.used, allocation.reserved
 
 
 def _send(setup, actor, *, channels=("inapp",), audience=Audience(), **fields):
@@ -150,14 +180,29 @@ def test_preview_counts_before_sending(setup, college_admin):
         event=setup["event"],
         audience=Audience(),
         channels=["inapp", "sms"],
+        title="集合时间变更",
+        body="请于18:00在南门集合。",
     )
+    per = setup["per_text"]
     # B's phone is not verified: 4 texts for 5 people; the account-less registration is left out.
     assert (preview.recipients, preview.without_account, preview.sms_needed) == (5, 1, 4)
-    assert (preview.sms_balance, preview.is_sms_short, preview.channels) == (
-        10,
+    assert (preview.sms_segments, preview.sms_remaining, preview.is_sms_short) == (
+        4 * per,
+        10 * per,
         False,
-        ["inapp", "sms"],
     )
+    assert preview.channels == ["inapp", "sms"]
+    # A long message costs more segments per text: 4 texts of 500 characters do not fit.
+    long = notice_preview(
+        actor=college_admin,
+        event=setup["event"],
+        audience=Audience(),
+        channels=["sms"],
+        title="集合时间变更",
+        body="长" * 500,
+    )
+    assert long.sms_segments == 4 * _per_text(setup["event"], body="长" * 500)
+    assert (long.sms_segments > 10 * per, long.is_sms_short) == (True, True)
     NotificationPreference.objects.create(
         user=setup["people"]["A"], kind=CHANNEL_KINDS["sms"], channel="sms", is_enabled=False
     )
@@ -200,7 +245,10 @@ def test_sending_runs_a_job_with_one_notification_per_person_and_channel(
     assert (recipient_a.status, recipient_a.channels) == ("sent", ["inapp", "email", "sms"])
     recipient_b = EventNoticeRecipient.objects.get(notice=notice, user=setup["people"]["B"])
     assert recipient_b.channels == ["inapp", "email"]
-    assert Organization.objects.get(pk=setup["event"].org_id).sms_balance == 6
+    per = setup["per_text"]
+    # What was charged per text is what the delivered text costs.
+    assert billed_segments(texts.first().payload["parts"]["text"]) == per
+    assert _used_and_reserved(setup) == (4 * per, 0)
     assert notice.sms_debited == 4
 
 
@@ -217,6 +265,12 @@ def test_a_retried_job_notifies_nobody_twice(
     Notification.objects.filter(
         kind="events.notice", user__display_name__in=["C", "E", "F"]
     ).delete()
+    # Their texts were charged in the transactions that died with the worker: still reserved.
+    per = setup["per_text"]
+    SmsAllocation.objects.filter(org=setup["event"].org).update(
+        used=F("used") - 3 * per, reserved=F("reserved") + 3 * per
+    )
+    SmsQuota.objects.update(used=F("used") - 3 * per, reserved=F("reserved") + 3 * per)
     Job.objects.filter(pk=notice.job_id).update(status=JobStatus.QUEUED)
     with django_capture_on_commit_callbacks(execute=True):
         outcome = jobs.job_run(notice.job_id)
@@ -229,15 +283,17 @@ def test_a_retried_job_notifies_nobody_twice(
     # A duplicated message of a finished job is skipped.
     assert jobs.job_run(notice.job_id).status == "skipped"
     assert Notification.objects.filter(kind="events.notice").count() == 5
-    assert Organization.objects.get(pk=setup["event"].org_id).sms_balance == 6
+    # Each text charged once: the re-run charged those it reached again (C, E, F).
+    assert _used_and_reserved(setup) == (4 * per, 0)
 
 
-def test_texts_no_longer_sent_are_credited_back(
+def test_texts_no_longer_sent_are_given_back(
     setup, college_admin, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notice = _send(setup, college_admin, channels=["sms"])
-    assert Organization.objects.get(pk=setup["event"].org_id).sms_balance == 6
+    per = setup["per_text"]
+    assert _used_and_reserved(setup) == (0, 4 * per)
     # Before the job reaches them, A turns event texts off and C loses the verified phone.
     NotificationPreference.objects.create(
         user=setup["people"]["A"], kind=CHANNEL_KINDS["sms"], channel="sms", is_enabled=False
@@ -248,7 +304,8 @@ def test_texts_no_longer_sent_are_credited_back(
         for callback in callbacks:
             callback()
     notice.refresh_from_db()
-    assert Organization.objects.get(pk=setup["event"].org_id).sms_balance == 8
+    assert _used_and_reserved(setup) == (2 * per, 0)
+    assert sms_allocation(setup["event"].org).remaining == 8 * per
     assert notice.sms_debited == 2
     assert Delivery.objects.filter(kind="events.notice.sms").count() == 2
     statuses = dict(
@@ -259,18 +316,20 @@ def test_texts_no_longer_sent_are_credited_back(
     assert statuses == {"A": "skipped", "B": "skipped", "C": "skipped", "E": "sent", "F": "sent"}
 
 
-def test_sms_balance_must_cover_the_batch(setup, college_admin):
-    Organization.objects.filter(pk=setup["event"].org_id).update(sms_balance=3)
+def test_the_allocation_must_cover_the_batch(setup, college_admin):
+    per = setup["per_text"]
+    give_sms(setup["event"].org, 3 * per)
     with pytest.raises(ApplicationError) as excinfo:
         _send(setup, college_admin, channels=["inapp", "sms"])
-    assert excinfo.value.code == errors.NOTICE_SMS_BALANCE_SHORT
-    assert excinfo.value.params == {"needed": 4, "balance": 3}
+    assert excinfo.value.code == errors_sms.QUOTA_ORG_EXCEEDED
+    assert excinfo.value.params == {"needed": 4 * per, "remaining": 3 * per}
     assert excinfo.value.status == 409
     assert EventNotice.objects.count() == 0
     assert Job.objects.count() == 0
-    # Without SMS the balance does not matter.
+    assert Delivery.objects.count() == 0
+    # Without SMS the allocation does not matter.
     assert _send(setup, college_admin, channels=["inapp"]).sms_debited == 0
-    assert Organization.objects.get(pk=setup["event"].org_id).sms_balance == 3
+    assert _used_and_reserved(setup) == (0, 0)
 
 
 def test_sending_is_audited(setup, college_admin):
@@ -288,6 +347,7 @@ def test_sending_is_audited(setup, college_admin):
         "channels": [None, ["inapp", "sms"]],
         "audience": [None, {"statuses": [], "ticket_type": None, "checked_in": True}],
         "sms_debited": [None, 1],
+        "sms_segments": [None, setup["per_text"]],
     }
 
 
@@ -383,7 +443,7 @@ def test_console_page_preview_then_send(
 
 
 def test_console_page_shows_errors_inline(client, setup, college_admin):
-    Organization.objects.filter(pk=setup["event"].org_id).update(sms_balance=0)
+    give_sms(setup["event"].org, 0)
     console_login(client, college_admin)
     data = {"channels": ["sms"], "title": "通知", "body": "内容", "action": "send"}
     response = client.post(_url(setup), data)

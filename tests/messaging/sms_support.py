@@ -100,3 +100,30 @@ def console_login(client, user):
         )
     client.force_login(user)
     return client
+
+
+def give_sms(org, segments, *, year=None):
+    """Allocates `segments` of this year's school quota to `org` as a trusted command would (the
+    way texts sent for an organization are paid: invitations, event notices, campaigns)."""
+    return allocate(None, org, segments, year=year)
+
+
+def sms_allocation(org, *, year=None):
+    """The organization's allocation of `year` (default this year), fresh from the database."""
+    from xiaoyou.messaging.models import SmsAllocation
+    from xiaoyou.messaging.services.quota import local_today
+
+    return SmsAllocation.objects.get(org=org, quota__year=year or local_today().year)
+
+
+def school_language_segments(template, params):
+    """Billed segments of a logical SMS template's development text in the school's default
+    language, signature included: what the services reserve and charge per message."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from xiaoyou.core.sms.base import render_text
+    from xiaoyou.messaging.sms_text import billed_segments
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return billed_segments(render_text(template, params))

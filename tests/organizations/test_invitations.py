@@ -21,8 +21,10 @@ from django.utils.html import escape
 from tests.accounts.support import fresh_cache_settings
 from tests.emulators.aliyun_sms import AliyunSmsEmulator
 from tests.factories import InvitationFactory, OrganizationFactory, UserFactory
+from tests.messaging.sms_support import give_sms, school_language_segments, sms_allocation
 from xiaoyou.core.errors import MESSAGES, ApplicationError
 from xiaoyou.core.models import AuditEntry
+from xiaoyou.messaging import errors_sms
 from xiaoyou.organizations import selectors_invitations
 from xiaoyou.organizations.models import (
     Invitation,
@@ -163,10 +165,11 @@ def test_bad_input_is_refused_and_creates_nothing(org_tree, college_admin, field
 # --- SMS ---------------------------------------------------------------------------------------
 
 
-def test_sms_invitation_texts_the_link_and_debits_the_balance(org_tree, college_admin, sms_file):
+def test_sms_invitation_texts_the_link_and_charges_the_allocation(
+    org_tree, college_admin, sms_file
+):
     org = org_tree.college
-    org.sms_balance = 2
-    org.save(update_fields=["sms_balance"])
+    give_sms(org, 10)
 
     invitation = create(college_admin, org, channel="sms", phone="139 1111 2222", name="王芳")
 
@@ -178,48 +181,52 @@ def test_sms_invitation_texts_the_link_and_debits_the_balance(org_tree, college_
     assert text["params"]["name"] == "王芳"
     assert text["params"]["days"] == "7"
     assert text["params"]["url"].endswith(f"/invite/{invitation.code}/")
-    org.refresh_from_db()
-    assert org.sms_balance == 1
+    segments = school_language_segments("role_invitation", text["params"])
+    allocation = sms_allocation(org)
+    assert segments >= 1
+    assert (allocation.used, allocation.reserved) == (segments, 0)
 
 
-def test_sms_without_balance_is_refused_and_sends_nothing(org_tree, college_admin, sms_file):
+def test_sms_without_allocation_is_refused_and_sends_nothing(org_tree, college_admin, sms_file):
     org = org_tree.college
-    assert org.sms_balance == 0
     with pytest.raises(ApplicationError) as caught:
         create(college_admin, org, channel="sms", phone="13911112222")
-    assert caught.value.code == services.INVITATION_SMS_BALANCE
+    assert caught.value.code == errors_sms.QUOTA_NO_ALLOCATION
     assert Invitation.objects.count() == 0
     assert texts(sms_file) == []
 
 
-def test_balance_is_taken_by_a_conditional_update(org_tree, college_admin, sms_file):
+def test_sms_beyond_the_allocation_is_refused_before_sending(org_tree, college_admin, sms_file):
     org = org_tree.college
-    org.sms_balance = 1
-    org.save(update_fields=["sms_balance"])
+    give_sms(org, 10)
     create(college_admin, org, channel="sms", phone="13911112222")
-    # The caller's `org` still says 1: only the database's value counts.
-    assert org.sms_balance == 1
+    [first] = texts(sms_file)
+    cost = school_language_segments("role_invitation", first["params"])
+    # What is left cannot pay for another text of the same length.
+    give_sms(org, cost + cost - 1)
     with pytest.raises(ApplicationError) as caught:
         create(college_admin, org, channel="sms", phone="13911113333")
-    assert caught.value.code == services.INVITATION_SMS_BALANCE
-    org.refresh_from_db()
-    assert org.sms_balance == 0
+    assert caught.value.code == errors_sms.QUOTA_ORG_EXCEEDED
+    allocation = sms_allocation(org)
+    assert (allocation.used, allocation.reserved) == (cost, 0)
     assert len(texts(sms_file)) == 1
+    assert Invitation.objects.count() == 1
 
 
 def test_sms_invitations_are_rate_limited_per_number(org_tree, college_admin, sms_file):
     org = org_tree.college
-    org.sms_balance = 10
-    org.save(update_fields=["sms_balance"])
+    give_sms(org, 100)
     limit = services.SMS_RATE_PER_PHONE[0]
     for _ in range(limit):
         create(college_admin, org, channel="sms", phone="13911112222")
     with pytest.raises(ApplicationError) as caught:
         create(college_admin, org, channel="sms", phone="13911112222")
     assert caught.value.code == "rate_limited"
-    org.refresh_from_db()
-    assert org.sms_balance == 10 - limit
-    assert len(texts(sms_file)) == limit
+    sent = texts(sms_file)
+    assert len(sent) == limit
+    allocation = sms_allocation(org)
+    cost = sum(school_language_segments("role_invitation", text["params"]) for text in sent)
+    assert (allocation.used, allocation.reserved) == (cost, 0)
     # Another number is still fine.
     create(college_admin, org, channel="sms", phone="13911113333")
 
@@ -243,8 +250,7 @@ def aliyun(settings):
 
 def test_sms_through_aliyun_sends_the_approved_template(org_tree, college_admin, aliyun):
     org = org_tree.college
-    org.sms_balance = 1
-    org.save(update_fields=["sms_balance"])
+    give_sms(org, 10)
     invitation = create(college_admin, org, channel="sms", phone="13911112222", name="王芳")
     [sent] = aliyun.sent
     assert sent["phone_numbers"] == ["13911112222"]
@@ -258,13 +264,12 @@ def test_a_failed_text_gives_the_message_back_and_withdraws_the_code(
 ):
     settings.SMS_TEMPLATES = {"role_invitation": "SMS_NOT_APPROVED"}
     org = org_tree.college
-    org.sms_balance = 1
-    org.save(update_fields=["sms_balance"])
+    give_sms(org, 10)
     with pytest.raises(ApplicationError) as caught:
         create(college_admin, org, channel="sms", phone="13911112222")
     assert caught.value.code == services.INVITATION_SMS_FAILED
-    org.refresh_from_db()
-    assert org.sms_balance == 1
+    allocation = sms_allocation(org)
+    assert (allocation.used, allocation.reserved, allocation.remaining) == (0, 0, 10)
     invitation = Invitation.objects.get()
     assert services.invitation_status(invitation) == "revoked"
     assert aliyun.sent == []
@@ -598,7 +603,7 @@ def test_console_sms_without_a_phone_shows_an_inline_error(org_tree, college_adm
     assert Invitation.objects.count() == 0
 
 
-def test_console_sms_without_balance_says_so(org_tree, college_admin, staff_client, sms_file):
+def test_console_sms_without_allocation_says_so(org_tree, college_admin, staff_client, sms_file):
     response = staff_client(college_admin).post(
         reverse("console:invitation_create"),
         {
@@ -610,7 +615,7 @@ def test_console_sms_without_balance_says_so(org_tree, college_admin, staff_clie
         },
     )
     assert response.status_code == 400
-    assert escape(message(services.INVITATION_SMS_BALANCE)) in response.content.decode()
+    assert escape(message(errors_sms.QUOTA_NO_ALLOCATION)) in response.content.decode()
     assert Invitation.objects.count() == 0
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tests.messaging.sms_support import give_sms, sms_allocation
 from tests.organizations.membership_support import (  # noqa: F401 - fixtures by name
     GOOD_ANSWERS,
     clean_cache_fixture,
@@ -26,7 +27,10 @@ from tests.organizations.membership_support import (  # noqa: F401 - fixtures by
     set_join_rules,
     sms_outbox_fixture,
 )
+from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import AuditEntry
+from xiaoyou.messaging import errors_sms
+from xiaoyou.messaging.sms_text import billed_segments
 from xiaoyou.organizations.models import (
     ApprovalMode,
     MemberGroup,
@@ -256,8 +260,7 @@ def test_bulk_removal_needs_a_reason(client, members, college_admin):
 def test_bulk_sms_invitation_of_imported_members(
     client, org_tree, members, college_admin, sms_outbox
 ):
-    org_tree.college.sms_balance = 5
-    org_tree.college.save(update_fields=["sms_balance"])
+    give_sms(org_tree.college, 5)
     console_login(client, college_admin)
     ids = [members["imported"].pk, members["college"].pk]
     response = client.post(
@@ -266,9 +269,10 @@ def test_bulk_sms_invitation_of_imported_members(
     )
     assert response.status_code == 302
     # The registered member is skipped; the imported one gets the join link.
-    assert [m["phone"] for m in sms_outbox.messages()] == ["+8613833334444"]
-    org_tree.college.refresh_from_db()
-    assert org_tree.college.sms_balance == 4
+    [message] = sms_outbox.messages()
+    assert message["phone"] == "+8613833334444"
+    allocation = sms_allocation(org_tree.college)
+    assert (allocation.used, allocation.reserved) == (billed_segments(message["text"]), 0)
 
 
 # --- Groups ----------------------------------------------------------------------------------
@@ -375,22 +379,25 @@ def test_a_file_without_the_columns_is_refused(client, college_admin):
 # --- SMS invitations -----------------------------------------------------------------------------
 
 
-def test_the_invite_page_sends_and_reports_a_short_balance(
+def test_the_invite_page_sends_and_reports_a_short_allocation(
     client, org_tree, college_admin, sms_outbox
 ):
-    org_tree.college.sms_balance = 1
-    org_tree.college.save(update_fields=["sms_balance"])
+    from xiaoyou.organizations.services.sms_invites import invite_text, join_link
+
+    org = org_tree.college
+    per = billed_segments(invite_text(org, "member_invitation", join_link(org)))
+    give_sms(org, per)
     console_login(client, college_admin)
     url = reverse("console:member_invite")
     page = client.get(url)
     assert f"/orgs/{org_tree.college.pk}/join" in page.content.decode()
+    assert f"data-sms-remaining>{per}<" in page.content.decode()
     short = client.post(
         url, {"recipients": "13800137001\n13800137002", "template": "member_invitation"}
     )
     assert short.status_code == 400
-    assert short.context["form"].non_field_errors() == [
-        "Not enough SMS balance: 2 messages needed, 1 left."
-    ]
+    refusal = ApplicationError(errors_sms.QUOTA_ORG_EXCEEDED, needed=2 * per, remaining=per)
+    assert short.context["form"].non_field_errors() == [refusal.text()]
     sent = client.post(url, {"recipients": "13800137001", "template": "member_invitation"})
     assert sent["Location"] == LIST
     assert [m["phone"] for m in sms_outbox.messages()] == ["+8613800137001"]

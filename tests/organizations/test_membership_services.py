@@ -20,6 +20,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.messaging.sms_support import give_sms, sms_allocation
 from tests.organizations.membership_support import (  # noqa: F401 - fixtures by name
     GOOD_ANSWERS,
     clean_cache_fixture,
@@ -32,6 +33,7 @@ from tests.organizations.membership_support import (  # noqa: F401 - fixtures by
 from xiaoyou.core import reviews
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.core.models import AuditEntry, Job, JobStatus, Notification, ReviewItem, ReviewStatus
+from xiaoyou.messaging import errors_sms
 from xiaoyou.organizations import selectors_membership as selectors
 from xiaoyou.organizations.models import (
     ApprovalMode,
@@ -66,6 +68,7 @@ from xiaoyou.organizations.services import (
     role_revoke,
 )
 from xiaoyou.organizations.services.importing import import_error_report
+from xiaoyou.organizations.services.sms_invites import invite_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "clean_cache")]
 
@@ -634,13 +637,19 @@ def test_groups_create_rename_assign_unassign_delete(org_tree, college_admin, re
 # --- SMS invitations --------------------------------------------------------------------------
 
 
-def _set_balance(org, balance: int) -> None:
-    org.sms_balance = balance
-    org.save(update_fields=["sms_balance"])
+def _per_message(org) -> int:
+    """Segments of one join invitation text of `org` (the same for every recipient)."""
+    from xiaoyou.messaging.sms_text import billed_segments
+    from xiaoyou.organizations.services.sms_invites import invite_text, join_link
+
+    return billed_segments(invite_text(org, "member_invitation", join_link(org)))
 
 
-def test_sms_invitations_debit_the_balance_and_skip_members(org_tree, college_admin, sms_outbox):
-    _set_balance(org_tree.college, 10)
+def test_sms_invitations_charge_the_allocation_and_skip_members(
+    org_tree, college_admin, sms_outbox
+):
+    give_sms(org_tree.college, 10)
+    per = _per_message(org_tree.college)
     member = UserFactory(phone="+8613800139030")
     MembershipFactory(org=org_tree.college, user=member)
     record = AlumniRecordFactory(org=org_tree.college, phone="+8613800139032")
@@ -663,8 +672,9 @@ def test_sms_invitations_debit_the_balance_and_skip_members(org_tree, college_ad
         2,
         0,
     )
-    org_tree.college.refresh_from_db()
-    assert org_tree.college.sms_balance == 8
+    assert result.segments == 2 * per
+    allocation = sms_allocation(org_tree.college)
+    assert (allocation.used, allocation.reserved) == (2 * per, 0)
     messages = sms_outbox.messages()
     assert [(m["phone"], m["template"]) for m in messages] == [
         ("+8613800139031", "member_invitation"),
@@ -675,11 +685,19 @@ def test_sms_invitations_debit_the_balance_and_skip_members(org_tree, college_ad
     assert messages[0]["params"]["org"] == "计算机学院校友会"
     assert link.split("/orgs/")[1] in messages[0]["text"]
     entry = AuditEntry.objects.get(action="organization.sms_invite")
-    assert entry.changes == {"sms_debited": [None, 2], "template": [None, "member_invitation"]}
+    assert entry.changes == {
+        "sms_debited": [None, 2],
+        "sms_segments": [None, 2 * per],
+        "template": [None, "member_invitation"],
+    }
+    assert messages[0]["text"] == invite_text(
+        org_tree.college, "member_invitation", messages[0]["params"]["url"]
+    )
 
 
-def test_sms_invitations_are_refused_without_enough_balance(org_tree, college_admin, sms_outbox):
-    _set_balance(org_tree.college, 1)
+def test_sms_invitations_are_refused_beyond_the_allocation(org_tree, college_admin, sms_outbox):
+    per = _per_message(org_tree.college)
+    give_sms(org_tree.college, 2 * per - 1)
     with pytest.raises(ApplicationError) as raised:
         members_invite_by_sms(
             actor=college_admin,
@@ -687,15 +705,15 @@ def test_sms_invitations_are_refused_without_enough_balance(org_tree, college_ad
             phones_or_record_ids=["13800139041", "13800139042"],
             template="member_invitation",
         )
-    assert (raised.value.code, raised.value.status) == ("sms_balance_short", 409)
-    assert raised.value.text() == "Not enough SMS balance: 2 messages needed, 1 left."
-    org_tree.college.refresh_from_db()
-    assert org_tree.college.sms_balance == 1
+    assert (raised.value.code, raised.value.status) == (errors_sms.QUOTA_ORG_EXCEEDED, 409)
+    assert raised.value.params == {"needed": 2 * per, "remaining": 2 * per - 1}
+    allocation = sms_allocation(org_tree.college)
+    assert (allocation.used, allocation.reserved) == (0, 0)
     assert sms_outbox.messages() == []
 
 
 def test_sms_invitation_input_rules(org_tree, college_admin, regional_admin, sms_outbox):
-    _set_balance(org_tree.college, 10)
+    give_sms(org_tree.college, 10)
     with pytest.raises(ApplicationError) as raised:
         members_invite_by_sms(
             actor=college_admin,
@@ -726,7 +744,7 @@ def test_sms_invitation_input_rules(org_tree, college_admin, regional_admin, sms
 
 def test_sms_invitations_are_rate_limited_per_org(settings, org_tree, college_admin, sms_outbox):
     settings.ORGANIZATION_SMS_INVITE_RATE = "2/3600"
-    _set_balance(org_tree.college, 10)
+    give_sms(org_tree.college, 10)
     for number in range(2):
         members_invite_by_sms(
             actor=college_admin,
@@ -748,7 +766,8 @@ def test_sms_invitations_are_rate_limited_per_org(settings, org_tree, college_ad
 def test_large_batches_run_as_a_job_with_progress(
     org_tree, college_admin, sms_outbox, django_capture_on_commit_callbacks
 ):
-    _set_balance(org_tree.college, 30)
+    per = _per_message(org_tree.college)
+    give_sms(org_tree.college, 30 * per)
     phones = [f"138001391{number:02d}" for number in range(25)]
     with django_capture_on_commit_callbacks(execute=True):
         result = members_invite_by_sms(
@@ -767,11 +786,11 @@ def test_large_batches_run_as_a_job_with_progress(
     )
     assert job.result == {"next": 25, "sent": 25, "failed": 0}
     assert len(sms_outbox.messages()) == 25
-    org_tree.college.refresh_from_db()
-    assert org_tree.college.sms_balance == 5
+    allocation = sms_allocation(org_tree.college)
+    assert (allocation.used, allocation.reserved, allocation.remaining) == (25 * per, 0, 5 * per)
 
 
-def test_a_refused_message_is_credited_back(org_tree, college_admin, settings, monkeypatch):
+def test_a_refused_message_is_given_back(org_tree, college_admin, settings, monkeypatch):
     from xiaoyou.core.sms import SmsError
     from xiaoyou.core.sms.file import FileSmsBackend
 
@@ -785,7 +804,8 @@ def test_a_refused_message_is_credited_back(org_tree, college_admin, settings, m
         return None
 
     monkeypatch.setattr(FileSmsBackend, "send", send)
-    _set_balance(org_tree.college, 5)
+    per = _per_message(org_tree.college)
+    give_sms(org_tree.college, 5 * per)
     result = members_invite_by_sms(
         actor=college_admin,
         org=org_tree.college,
@@ -793,14 +813,15 @@ def test_a_refused_message_is_credited_back(org_tree, college_admin, settings, m
         template="member_invitation",
     )
     assert (result.sent, result.failed) == (1, 1)
-    org_tree.college.refresh_from_db()
-    assert org_tree.college.sms_balance == 4
+    allocation = sms_allocation(org_tree.college)
+    assert (allocation.used, allocation.reserved, allocation.remaining) == (per, 0, 4 * per)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_never_overdraw_the_balance(settings, tmp_path):
-    """Eight admins' batches of 3 race for a balance of 10: exactly three batches are paid and
-    sent, the balance ends at 1, and the SMS backend received exactly 9 messages."""
+def test_concurrent_batches_never_overdraw_the_allocation(settings, tmp_path):
+    """Eight admins' batches of 3 race for an allocation of 10 texts: exactly three batches are
+    reserved and sent, one text's segments are left, and the SMS backend received exactly 9
+    messages."""
     from django.core.cache import cache
 
     from xiaoyou.core.sms.file import FileSmsBackend
@@ -811,7 +832,8 @@ def test_concurrent_batches_never_overdraw_the_balance(settings, tmp_path):
     settings.ORGANIZATION_SMS_INVITE_RATE = "100/3600"
     cache.clear()
     org = OrganizationFactory(name="并发校友会", kind=OrganizationKind.MAIN)
-    _set_balance(org, 10)
+    per = _per_message(org)
+    give_sms(org, 10 * per)
     admins = []
     for _ in range(8):
         admin = UserFactory(is_staff=True)
@@ -844,9 +866,9 @@ def test_concurrent_batches_never_overdraw_the_balance(settings, tmp_path):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(outcomes) == ["sent:3"] * 3 + ["sms_balance_short"] * 5
-    org.refresh_from_db()
-    assert org.sms_balance == 1
+    assert sorted(outcomes) == [errors_sms.QUOTA_ORG_EXCEEDED] * 5 + ["sent:3"] * 3
+    allocation = sms_allocation(org)
+    assert (allocation.used, allocation.reserved, allocation.remaining) == (9 * per, 0, per)
     assert len(FileSmsBackend(tmp_path / "sms.log").messages()) == 9
     assert AuditEntry.objects.filter(action="organization.sms_invite").count() == 3
 

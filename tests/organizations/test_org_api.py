@@ -69,11 +69,16 @@ def test_archived_ones_are_listed_to_their_admins_only(
     assert (body["is_active"], body["archive_reason"]) == (False, "停办")
 
 
-def test_detail_fields_and_the_sms_balance_for_admins_only(
+def test_detail_fields_and_the_sms_left_for_admins_only(
     client, org_tree, college_admin, verified_alumnus
 ):
+    from tests.messaging.sms_support import give_sms
+    from xiaoyou.messaging.services.quota import quota_charge, quota_reserve
+
+    allocation = give_sms(org_tree.college, 300)
+    quota_reserve(org=org_tree.college, segments=20, year=allocation.quota.year)
+    quota_charge(org=org_tree.college, year=allocation.quota.year, segments=20, kind="invitation")
     Organization.objects.filter(pk=org_tree.college.pk).update(
-        sms_balance=300,
         join_form=[
             {
                 "key": "company",
@@ -87,12 +92,12 @@ def test_detail_fields_and_the_sms_balance_for_admins_only(
     )
     client.force_login(college_admin)
     body = client.get(f"{BASE}/{org_tree.college.pk}").json()
-    assert body["sms_balance"] == 300
+    assert body["sms_remaining"] == 280
     assert body["approval_mode"] == "manual"
     assert body["join_form"][0]["key"] == "company"
     client.force_login(verified_alumnus)
     body = client.get(f"{BASE}/{org_tree.college.pk}").json()
-    assert body["sms_balance"] is None
+    assert body["sms_remaining"] is None
     assert body["join_form"][0]["label"] == "单位"
 
 
@@ -135,7 +140,7 @@ def test_create_a_regional_association(client, org_tree, platform_admin):
     )
     assert body["introduction"] == "<p>你好</p>"
     assert [field["key"] for field in body["join_form"]] == ["field_1", "district"]
-    assert body["sms_balance"] == 0
+    assert body["sms_remaining"] == 0
 
 
 @pytest.mark.parametrize(

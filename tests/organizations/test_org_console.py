@@ -477,6 +477,20 @@ def test_detail_shows_the_profile_children_leaders_and_links(client, org_tree, c
     assert reverse("console:org_stats", args=[org_tree.college.pk]) in html
 
 
+def test_detail_shows_the_sms_left_of_the_allocation_and_links_to_the_quota(
+    client, org_tree, college_admin
+):
+    from tests.messaging.sms_support import give_sms
+
+    console_login(client, college_admin)
+    url = reverse("console:org_detail", args=[org_tree.college.pk])
+    assert 'data-sms-remaining="0"' in client.get(url).content.decode()
+    give_sms(org_tree.college, 120)
+    html = client.get(url).content.decode()
+    assert 'data-sms-remaining="120"' in html
+    assert reverse("console:messaging_quota") in html
+
+
 def test_archive_and_restore_from_the_console(client, org_tree, college_admin):
     console_login(client, college_admin)
     detail = reverse("console:org_detail", args=[org_tree.club.pk])

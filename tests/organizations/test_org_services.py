@@ -580,12 +580,15 @@ def test_role_grant_still_works_after_a_move(org_tree, platform_admin):
 def test_the_demo_organizations_have_realistic_profiles(settings, tmp_path):
     from xiaoyou.alumni.demo import seed_demo
     from xiaoyou.alumni.models import AlumniRecord
+    from xiaoyou.messaging.services.quota import allocation_for
 
     settings.VAR_DIR = tmp_path
     seed_demo(record_count=60)
     orgs = {org.short_name or org.name: org for org in Organization.objects.all()}
     root = orgs["校友总会"]
-    assert (root.sms_balance, root.approval_mode, root.province) == (1000, "matched", "北京市")
+    # The demo organizations' texts are paid from allocations of this year's SMS quota.
+    assert allocation_for(org=root).allocated == 1000
+    assert (root.approval_mode, root.province) == ("matched", "北京市")
     assert [field["key"] for field in root.join_form] == [
         "student_id",
         "graduation_year",
@@ -610,7 +613,8 @@ def test_the_demo_organizations_have_realistic_profiles(settings, tmp_path):
     assert shanghai.join_form[1]["choices"][0] == "浦东新区"
     assert orgs["纽约校友会"].province == "海外"
     finance = orgs["金融行业校友会"]
-    assert (finance.kind, finance.industry, finance.sms_balance) == ("industry", "金融", 100)
+    assert (finance.kind, finance.industry) == ("industry", "金融")
+    assert allocation_for(org=finance).allocated == 100
     assert orgs["校友羽毛球俱乐部"].approval_mode == "automatic"
     assert AlumniRecord.objects.exclude(industry="").count() > 30
 
@@ -624,18 +628,21 @@ def test_the_demo_organizations_have_realistic_profiles(settings, tmp_path):
     seed_demo(record_count=60)
     assert AuditEntry.objects.count() == entries
     assert Organization.objects.get(pk=shanghai.pk).join_form[0]["key"] == "company"
-    assert Organization.objects.get(pk=root.pk).sms_balance == 1000
+    assert allocation_for(org=root).allocated == 1000
 
 
-def test_sms_top_up_by_platform_admins(org_tree, platform_admin, college_admin):
-    from xiaoyou.organizations.services import organization_sms_top_up
+def test_an_organizations_sms_is_its_allocation_set_by_platform_admins(
+    org_tree, platform_admin, college_admin
+):
+    """There is no separate SMS balance to top up: platform admins set the organization's
+    allocation of the school's quota (messaging), audited against the organization."""
+    from xiaoyou.messaging.services.quota import allocation_for, allocation_set, local_today
 
+    year = local_today().year
     with pytest.raises(PermissionDenied):
-        organization_sms_top_up(actor=college_admin, org=org_tree.college, count=100)
-    with pytest.raises(ApplicationError):
-        organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=0)
-    organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=100)
-    topped = organization_sms_top_up(actor=platform_admin, org=org_tree.college, count=50)
-    assert topped.sms_balance == 150
-    entry = AuditEntry.objects.filter(action="organization.sms_top_up").order_by("pk").last()
-    assert entry.changes == {"sms_balance": [100, 150]}
+        allocation_set(actor=college_admin, org=org_tree.college, year=year, allocated=100)
+    allocation_set(actor=platform_admin, org=org_tree.college, year=year, allocated=100)
+    allocation_set(actor=platform_admin, org=org_tree.college, year=year, allocated=150)
+    assert allocation_for(org=org_tree.college).remaining == 150
+    entry = AuditEntry.objects.filter(action="messaging.sms_allocation.set").order_by("pk").last()
+    assert (entry.org_id, entry.changes["allocated"]) == (org_tree.college.pk, [100, 150])

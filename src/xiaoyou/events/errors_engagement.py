@@ -20,7 +20,6 @@ NOTICE_CHANNEL_REQUIRED = "events.notice_channel_required"
 NOTICE_TEXT_REQUIRED = "events.notice_text_required"
 NOTICE_TOO_LONG = "events.notice_too_long"
 NOTICE_NO_RECIPIENTS = "events.notice_no_recipients"
-NOTICE_SMS_BALANCE_SHORT = "events.notice_sms_balance_short"
 NOTICE_RATE_LIMITED = "events.notice_rate_limited"
 
 register_messages(
@@ -35,9 +34,6 @@ register_messages(
         NOTICE_TEXT_REQUIRED: _("Please give the notice a title and a message."),
         NOTICE_TOO_LONG: _("The message may have at most %(limit)s characters."),
         NOTICE_NO_RECIPIENTS: _("No registrant with an account matches this audience."),
-        NOTICE_SMS_BALANCE_SHORT: _(
-            "The SMS balance is too low: %(needed)s messages needed, %(balance)s left."
-        ),
         NOTICE_RATE_LIMITED: _("Too many notices for this event lately. Try again later."),
     }
 )

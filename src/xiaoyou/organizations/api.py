@@ -89,7 +89,13 @@ class OrganizationDetailOut(OrganizationOut):
     visibility: str
     archived_at: datetime | None
     archive_reason: str
-    sms_balance: int | None = Field(None, description="Only for the organization's admins.")
+    sms_remaining: int | None = Field(
+        None,
+        description=(
+            "SMS segments left of the organization's allocation of this year's school quota "
+            "(0 without an allocation). Only for the organization's admins."
+        ),
+    )
 
     @staticmethod
     def resolve_logo_url(obj: Organization) -> str:
@@ -100,9 +106,14 @@ class OrganizationDetailOut(OrganizationOut):
         return obj.cover.url if obj.cover else ""
 
     @staticmethod
-    def resolve_sms_balance(obj: Organization, context: Any) -> int | None:
+    def resolve_sms_remaining(obj: Organization, context: Any) -> int | None:
+        from xiaoyou.messaging.services.quota import allocation_for
+
         request = context["request"]
-        return obj.sms_balance if policy.can(request.auth, "change", obj) else None
+        if not policy.can(request.auth, "change", obj):
+            return None
+        allocation = allocation_for(org=obj)
+        return allocation.remaining if allocation is not None else 0
 
 
 class OrganizationProfileIn(Schema):

@@ -21,7 +21,6 @@ GROUP_NAME_TAKEN = "member_group_name_taken"
 GROUP_NAME_REQUIRED = "member_group_name_required"
 IMPORT_INVALID = "member_import_invalid"
 IMPORT_EMPTY = "member_import_empty"
-SMS_BALANCE_SHORT = "sms_balance_short"
 SMS_NO_RECIPIENTS = "sms_no_recipients"
 SMS_TEMPLATE_UNKNOWN = "sms_template_unknown"
 SMS_INVALID_RECIPIENTS = "sms_invalid_recipients"
@@ -41,9 +40,6 @@ register_messages(
         GROUP_NAME_REQUIRED: _("Please give the group a name."),
         IMPORT_INVALID: _("The import has errors: nothing was imported."),
         IMPORT_EMPTY: _("The file has no rows to import."),
-        SMS_BALANCE_SHORT: _(
-            "Not enough SMS balance: %(needed)s messages needed, %(balance)s left."
-        ),
         SMS_NO_RECIPIENTS: _("There is nobody to invite."),
         SMS_TEMPLATE_UNKNOWN: _("Unknown SMS template."),
         SMS_INVALID_RECIPIENTS: _(

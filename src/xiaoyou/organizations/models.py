@@ -107,9 +107,8 @@ class Organization(TimeStampedModel):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archive_reason = models.CharField(_("archive reason"), max_length=300, blank=True)
-    # SMS messages this organization may still send (invitations, notices); decremented by a
-    # conditional UPDATE so concurrent sends never overdraw it.
-    sms_balance = models.PositiveIntegerField(_("SMS balance"), default=0)
+    # The texts an organization sends (invitations, notices) draw from its allocation of the
+    # school's annual SMS quota: messaging.SmsAllocation.
 
     class Meta:
         verbose_name = _("organization")

@@ -65,9 +65,6 @@ def register_organization_management() -> None:
         Organization, "move", role=Role.ADMIN, org_field="", check=_platform_admins_only
     )
     policy.register(Organization, "view_stats", role=Role.ADMIN, org_field="")
-    policy.register(
-        Organization, "top_up_sms", role=Role.ADMIN, org_field="", check=_platform_admins_only
-    )
     policy.register(OrganizationLink, "delete", role=None, check=_admin_of_either_side)
 
 

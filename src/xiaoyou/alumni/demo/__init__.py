@@ -17,7 +17,12 @@ from xiaoyou.alumni.demo.accounts import (
     credentials_path,
     read_credentials,
 )
-from xiaoyou.alumni.demo.profiles import DISTRICTS, INDUSTRIES, PROVINCE_OF_REGION, SMS_BALANCES
+from xiaoyou.alumni.demo.profiles import (
+    DISTRICTS,
+    INDUSTRIES,
+    PROVINCE_OF_REGION,
+    SMS_ALLOCATIONS,
+)
 from xiaoyou.alumni.demo.records import INDUSTRY_WORDS, industry_of
 from xiaoyou.alumni.demo.result import SeedResult
 from xiaoyou.alumni.demo.school import (
@@ -39,7 +44,7 @@ __all__ = [
     "INDUSTRY_WORDS",
     "PROVINCE_OF_REGION",
     "REGIONS",
-    "SMS_BALANCES",
+    "SMS_ALLOCATIONS",
     "DemoAccount",
     "SeedResult",
     "credentials_path",

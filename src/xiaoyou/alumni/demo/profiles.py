@@ -1,4 +1,4 @@
-"""The demo organizations' profiles: joining rules, join forms, places, SMS balances."""
+"""The demo organizations' profiles: joining rules, join forms, places, SMS allocations."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from xiaoyou.alumni.demo.result import SeedResult
 from xiaoyou.alumni.models import Department
+from xiaoyou.messaging.services.quota import allocation_for, allocation_set, local_today
 from xiaoyou.organizations.models import ApprovalMode, ContentReviewMode, Organization
-from xiaoyou.organizations.services import organization_sms_top_up, organization_update
+from xiaoyou.organizations.services import organization_update
 
-# --- Organization profiles: joining rules, join forms, places, SMS balances ----------------------
+# --- Organization profiles: joining rules, join forms, places, SMS allocations -------------------
 
 PROVINCE_OF_REGION = {
     "北京": "北京市", "上海": "上海市", "深圳": "广东省", "杭州": "浙江省", "成都": "四川省",
@@ -34,7 +35,8 @@ INDUSTRIES = [
     "政府机关",
     "其他",
 ]
-SMS_BALANCES = {"main": 1000, "college": 200, "regional": 300, "industry": 100, "club": 50}
+# Segments of this year's school SMS quota each kind of demo organization is allocated.
+SMS_ALLOCATIONS = {"main": 1000, "college": 200, "regional": 300, "industry": 100, "club": 50}
 
 
 def _field(key: str, label: str, kind: str, **options: Any) -> dict[str, Any]:
@@ -134,6 +136,11 @@ def _seed_profiles(
         if not profile or org.join_form:
             continue
         organization_update(actor=None, org=org, changes=profile)
-        if org.sms_balance == 0:
-            organization_sms_top_up(actor=None, org=org, count=SMS_BALANCES[org.kind])
+        if allocation_for(org=org) is None:
+            allocation_set(
+                actor=None,
+                org=org,
+                year=local_today().year,
+                allocated=SMS_ALLOCATIONS[org.kind],
+            )
         result.add("organization profiles")

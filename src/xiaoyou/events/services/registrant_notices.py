@@ -9,11 +9,15 @@ Audience. Registrants with an account, live ones by default, or those of the cho
 ticket type and check-in state; one notice per person even with several registrations. The
 recipients are fixed when the notice is sent, so the count shown is the count reached.
 
-SMS quota. Texts are paid from the organization's SMS balance (Organization.sms_balance, the
-same balance as SMS invitations): the whole batch is debited up front by one conditional UPDATE
-(`sms_balance >= n`, so concurrent sends never overdraw it), counting the recipients who can
-get a text (a verified phone, SMS not turned off for event notices); a recipient who no longer
-gets one when the job reaches them is credited back. Each event may send at most
+SMS quota. Texts draw from the organization's allocation of the school's SMS quota (the
+messaging app's quota services, like campaigns and invitations). The text is the same for every
+recipient, so its billed segments are counted once; the segments of the whole batch are
+reserved up front (`quota_reserve`: conditional UPDATEs, so concurrent sends never overdraw, and
+a notice that does not fit is refused before anything is sent), counting the recipients who can
+get a text (a verified phone, SMS not turned off for event notices). A recipient's segments are
+charged when the text is handed to the SMS channel (`quota_charge`, shown as event notices on
+the usage dashboard) and given back when they no longer get one (`quota_release`). The segments
+per text and the quota year travel in the job's parameters. Each event may send at most
 EVENTS_NOTICE_RATE notices (default 10 per hour), whatever the channels.
 
 Idempotence. A recipient row is claimed queued -> sent by a conditional UPDATE inside the same
@@ -46,7 +50,14 @@ from xiaoyou.events.models import (
     RegistrationStatus,
 )
 from xiaoyou.events.services.transitions import LIVE
-from xiaoyou.organizations.models import Organization
+from xiaoyou.messaging.services.quota import (
+    allocation_for,
+    local_today,
+    quota_charge,
+    quota_release,
+    quota_reserve,
+)
+from xiaoyou.messaging.sms_text import billed_segments
 
 JOB_KIND = "events.notice"
 CHANNEL_KINDS = {
@@ -81,17 +92,19 @@ class Audience:
 @dataclass(frozen=True)
 class NoticePreview:
     """What sending would do: people reached, registrations left out for lack of an account,
-    texts to pay for and the organization's SMS balance."""
+    texts to pay for, their segments, and what is left of the organization's SMS allocation
+    this year."""
 
     recipients: int
     without_account: int
     sms_needed: int
-    sms_balance: int
+    sms_segments: int
+    sms_remaining: int
     channels: list[str] = field(default_factory=list)
 
     @property
     def is_sms_short(self) -> bool:
-        return self.sms_needed > self.sms_balance
+        return self.sms_segments > self.sms_remaining
 
 
 def available_channels() -> list[str]:
@@ -153,6 +166,24 @@ def _sms_reachable(user_ids: Sequence[int]) -> set[int]:
     return reachable
 
 
+def _segments_per_text(event: Event, title: str, body: str) -> int:
+    """Billed segments of the notice's text (the "events.notice.sms" template, the same for
+    every recipient), signature included."""
+    parts = notifications.render(
+        CHANNEL_KINDS[Channel.SMS],
+        Channel.SMS,
+        {
+            "event_title": event.title,
+            "org_name": event.org.name,
+            "title": title,
+            "body": body,
+            "name": "",
+            "url": reverse("hall:event", args=[event.pk]),
+        },
+    )
+    return billed_segments(parts.get("text", ""))
+
+
 def _clean_channels(channels: Iterable[str]) -> list[str]:
     offered = available_channels()
     chosen = [name for name in offered if name in set(channels)]
@@ -173,9 +204,16 @@ def _clean_audience(event: Event, audience: Audience) -> Audience:
 
 
 def notice_preview(
-    *, actor: Any, event: Event, audience: Audience, channels: Iterable[str]
+    *,
+    actor: Any,
+    event: Event,
+    audience: Audience,
+    channels: Iterable[str],
+    title: str = "",
+    body: str = "",
 ) -> NoticePreview:
-    """The recipient count (and texts to pay for) before sending; managers only."""
+    """The recipient count (and texts to pay for, with their segments for this title and
+    message) before sending; managers only."""
     policy.require(actor, "notify", event)
     audience = _clean_audience(event, audience)
     chosen = [name for name in available_channels() if name in set(channels)]
@@ -186,12 +224,17 @@ def notice_preview(
         if Channel.SMS in chosen
         else 0
     )
-    balance = Organization.objects.values_list("sms_balance", flat=True).get(pk=event.org_id)
+    allocation = allocation_for(org=event.org)
     return NoticePreview(
         recipients=len(recipients),
         without_account=without_account,
         sms_needed=sms_needed,
-        sms_balance=balance,
+        sms_segments=(
+            sms_needed * _segments_per_text(event, " ".join(title.split()), body.strip())
+            if sms_needed
+            else 0
+        ),
+        sms_remaining=allocation.remaining if allocation is not None else 0,
         channels=chosen,
     )
 
@@ -210,8 +253,8 @@ def notice_send(
 
     Rules: managers of the event; at least one offered channel; a title and a message within
     their limits; someone to send to; at most EVENTS_NOTICE_RATE notices per event; with SMS,
-    the organization's balance must cover every text (debited up front, else nothing is sent).
-    Audited.
+    the organization's SMS allocation (and the school's quota) must cover every text's segments
+    (reserved up front, else nothing is sent). Audited.
     """
     policy.require(actor, "notify", event)
     chosen = _clean_channels(list(channels))
@@ -235,17 +278,10 @@ def notice_send(
         if Channel.SMS in chosen:
             paid = _sms_reachable([user_id for _pk, user_id in recipients])
         sms_needed = len(paid)
+        per_text = _segments_per_text(event, title, text) if sms_needed else 0
+        quota_year = local_today().year
         if sms_needed:
-            debited = Organization.objects.filter(
-                pk=event.org_id, sms_balance__gte=sms_needed
-            ).update(sms_balance=F("sms_balance") - sms_needed)
-            if not debited:
-                balance = Organization.objects.values_list("sms_balance", flat=True).get(
-                    pk=event.org_id
-                )
-                raise ApplicationError(
-                    errors.NOTICE_SMS_BALANCE_SHORT, status=409, needed=sms_needed, balance=balance
-                )
+            quota_reserve(org=event.org, segments=sms_needed * per_text, year=quota_year)
         notice = EventNotice.objects.create(
             event=event,
             title=title,
@@ -279,6 +315,7 @@ def notice_send(
                 "channels": [None, chosen],
                 "audience": [None, audience.as_dict()],
                 "sms_debited": [None, sms_needed],
+                "sms_segments": [None, sms_needed * per_text],
             },
         )
         job = jobs.job_create(
@@ -286,7 +323,7 @@ def notice_send(
             title=str(_("Notice: %(title)s") % {"title": title}),
             actor=actor,
             org=event.org,
-            params={"notice_id": notice.pk},
+            params={"notice_id": notice.pk, "sms_segments": per_text, "quota_year": quota_year},
             total=len(recipients),
         )
         notice.job = job
@@ -306,9 +343,12 @@ def _context(notice: EventNotice, registration: Registration) -> dict[str, Any]:
     }
 
 
-def _deliver(notice: EventNotice, recipient: EventNoticeRecipient) -> bool:
+def _deliver(
+    notice: EventNotice, recipient: EventNoticeRecipient, *, segments: int, year: int
+) -> bool:
     """Claims one recipient and notifies them on the notice's channels, in one transaction;
-    False when another run has it already."""
+    False when another run has it already. A text paid for (`segments` reserved in the quota
+    of `year`) is charged when handed to the SMS channel, else given back."""
     with transaction.atomic():
         claimed = EventNoticeRecipient.objects.filter(
             pk=recipient.pk, status=NoticeRecipientStatus.QUEUED
@@ -327,11 +367,11 @@ def _deliver(notice: EventNotice, recipient: EventNoticeRecipient) -> bool:
                     reached.append(channel)
         status = NoticeRecipientStatus.SENT if reached else NoticeRecipientStatus.SKIPPED
         EventNoticeRecipient.objects.filter(pk=recipient.pk).update(status=status, channels=reached)
-        if Channel.SMS in recipient.channels and Channel.SMS not in reached:
+        if Channel.SMS in recipient.channels and Channel.SMS in reached:
+            quota_charge(org=notice.event.org, year=year, segments=segments, kind="notice")
+        elif Channel.SMS in recipient.channels:
             # Paid for a text this person no longer gets (phone unverified, SMS turned off).
-            Organization.objects.filter(pk=notice.event.org_id).update(
-                sms_balance=F("sms_balance") + 1
-            )
+            quota_release(org=notice.event.org, year=year, segments=segments)
             EventNotice.objects.filter(pk=notice.pk, sms_debited__gt=0).update(
                 sms_debited=F("sms_debited") - 1
             )
@@ -345,6 +385,8 @@ def run_notice_job(context: jobs.JobContext) -> dict[str, Any]:
     )
     todo = EventNoticeRecipient.objects.filter(notice=notice)
     total = notice.recipient_count
+    segments = int(context.params.get("sms_segments", 0))
+    year = int(context.params.get("quota_year", 0))
     done = todo.exclude(status=NoticeRecipientStatus.QUEUED).count()
     context.progress(done, total)
     while True:
@@ -356,7 +398,7 @@ def run_notice_job(context: jobs.JobContext) -> dict[str, Any]:
         if not batch:
             break
         for recipient in batch:
-            _deliver(notice, recipient)
+            _deliver(notice, recipient, segments=segments, year=year)
             done += 1
             context.progress(done, total)
     sent = todo.filter(status=NoticeRecipientStatus.SENT).count()

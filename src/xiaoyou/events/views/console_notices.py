@@ -42,6 +42,8 @@ def notices(request: HttpRequest, pk: int) -> HttpResponse:
                     event=event,
                     audience=form.audience(),
                     channels=data["channels"],
+                    title=data.get("title") or "",
+                    body=data.get("body") or "",
                 )
         except ApplicationError as error:
             form.add_error(None, error.text())

@@ -65,7 +65,6 @@ from xiaoyou.organizations.services.org_profiles import (
     organization_profile_problems,
     organization_update,
 )
-from xiaoyou.organizations.services.org_sms import organization_sms_top_up
 from xiaoyou.organizations.services.roles import role_grant, role_revoke
 from xiaoyou.organizations.services.sms_invites import members_invite_by_sms
 
@@ -111,7 +110,6 @@ __all__ = [
     "organization_move",
     "organization_profile_problems",
     "organization_restore",
-    "organization_sms_top_up",
     "organization_update",
     "register_notification_kinds",
     "register_review_kinds",

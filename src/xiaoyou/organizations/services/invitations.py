@@ -2,7 +2,8 @@
 
 Two kinds share one model:
 - role invitations (邀请担任会长/管理员): single-use, offer the admin or president role; sent by
-  SMS (debiting the organization's SMS balance) or shown as a link and QR code;
+  SMS (drawn from the organization's allocation of the school's SMS quota, see
+  messaging/services/quota.py) or shown as a link and QR code;
 - join invitations (邀请加入): a multi-use, expiring share link whose use submits a join request
   carrying the invitation (private organizations accept joins only that way).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from xiaoyou.core.errors import ApplicationError, register_messages
@@ -49,7 +51,6 @@ INVITATION_BAD_ROLE = "invitation_bad_role"
 INVITATION_BAD_EXPIRY = "invitation_bad_expiry"
 INVITATION_BAD_MAX_USES = "invitation_bad_max_uses"
 INVITATION_PHONE_REQUIRED = "invitation_phone_required"
-INVITATION_SMS_BALANCE = "invitation_sms_balance"
 INVITATION_SMS_FAILED = "invitation_sms_failed"
 INVITATION_ALREADY_REVOKED = "invitation_already_revoked"
 
@@ -76,10 +77,6 @@ register_messages(
             "A role invitation can be used once; a join link between 1 and 100000 times."
         ),
         INVITATION_PHONE_REQUIRED: _("Enter the mobile phone number to text the invitation to."),
-        INVITATION_SMS_BALANCE: _(
-            "The organization has no text messages left. Top up its SMS balance or share "
-            "the link instead."
-        ),
         INVITATION_SMS_FAILED: _(
             "The text message could not be sent. Try again later or share the link instead."
         ),
@@ -170,9 +167,11 @@ def invitation_create(
     """Creates an invitation; with channel SMS, texts its link to `phone`.
 
     Role invitations are single-use and offer admin or president (the presidency only by a
-    president or a platform admin); join invitations default to many uses. An SMS costs one
-    message of the org's SMS balance, taken with a conditional UPDATE so concurrent sends never
-    overdraw it, and is rate-limited per number, org and inviting admin.
+    president or a platform admin); join invitations default to many uses. An SMS costs its
+    segments of the org's allocation of the school's SMS quota: reserved in the transaction that
+    creates the invitation (refused before anything is sent when the allocation or the quota
+    has too little left), charged once the gateway took it, given back if it failed. SMS is also
+    rate-limited per number, org and inviting admin.
     """
     from xiaoyou.accounts.phone import normalize_phone_or_none
     from xiaoyou.core import audit, policy, ratelimit
@@ -227,14 +226,14 @@ def invitation_create(
         if ratelimit.blocking(rules) is not None:
             raise ApplicationError("rate_limited", status=429)
 
+    from xiaoyou.messaging.services.quota import local_today, quota_reserve
+
+    sms = _SmsCost(params={}, segments=0, year=local_today().year)
     with transaction.atomic():
-        if channel == InvitationChannel.SMS:
-            debited = Organization.objects.filter(pk=org.pk, sms_balance__gte=1).update(
-                sms_balance=F("sms_balance") - 1
-            )
-            if not debited:
-                raise ApplicationError(INVITATION_SMS_BALANCE, status=402)
         invitation.code = new_code()
+        if channel == InvitationChannel.SMS:
+            sms = _sms_cost(invitation, request=request, year=sms.year)
+            quota_reserve(org=org, segments=sms.segments, year=sms.year)
         invitation.save()
         audit.record(
             actor=actor,
@@ -248,6 +247,7 @@ def invitation_create(
                 "name": [None, invitation.name],
                 "max_uses": [None, max_uses],
                 "expires_at": [None, invitation.expires_at.isoformat()],
+                "sms_segments": [None, sms.segments],
             },
         )
 
@@ -255,14 +255,27 @@ def invitation_create(
         # Texted after the commit: the SMS gateway is slow and outside the database; a failed
         # text gives the message back and withdraws the code nobody received.
         if ratelimit.hit_all(rules) is not None:
-            _undo_sms(invitation, actor=actor)
+            _undo_sms(invitation, actor=actor, sms=sms)
             raise ApplicationError("rate_limited", status=429)
-        _send_sms(invitation, actor=actor, request=request)
+        _send_sms(invitation, actor=actor, sms=sms)
     return invitation
 
 
-def _send_sms(invitation: Invitation, *, actor: Any, request: Any) -> None:
-    from xiaoyou.core.sms import SmsError, get_backend
+@dataclass(frozen=True)
+class _SmsCost:
+    """An invitation text: the template's parameters, its billed segments, the quota year."""
+
+    params: dict[str, str]
+    segments: int
+    year: int
+
+
+def _sms_cost(invitation: Invitation, *, request: Any, year: int) -> _SmsCost:
+    """The parameters of the invitation's text and what it costs of the allocation, counted on
+    the text as the development backends show it, in the school's default language (the
+    invitee's is unknown), signature included."""
+    from xiaoyou.core.sms.base import render_text
+    from xiaoyou.messaging.sms_text import billed_segments
 
     params = {
         "org": invitation.org.name,
@@ -273,22 +286,33 @@ def _send_sms(invitation: Invitation, *, actor: Any, request: Any) -> None:
             max(1, round((invitation.expires_at - timezone.now()).total_seconds() / 86400))
         ),
     }
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_text(SMS_TEMPLATES[InvitationKind(invitation.kind)], params)
+    return _SmsCost(params=params, segments=billed_segments(text), year=year)
+
+
+def _send_sms(invitation: Invitation, *, actor: Any, sms: _SmsCost) -> None:
+    from xiaoyou.core.sms import SmsError, get_backend
+    from xiaoyou.messaging.services.quota import quota_charge
+
     try:
         get_backend().send(
             phone=invitation.phone,
             template=SMS_TEMPLATES[InvitationKind(invitation.kind)],
-            params=params,
+            params=sms.params,
         )
     except SmsError as exc:
-        _undo_sms(invitation, actor=actor)
+        _undo_sms(invitation, actor=actor, sms=sms)
         raise ApplicationError(INVITATION_SMS_FAILED, status=502) from exc
+    quota_charge(org=invitation.org, year=sms.year, segments=sms.segments, kind="invitation")
 
 
 @transaction.atomic
-def _undo_sms(invitation: Invitation, *, actor: Any) -> None:
+def _undo_sms(invitation: Invitation, *, actor: Any, sms: _SmsCost) -> None:
     from xiaoyou.core import audit
+    from xiaoyou.messaging.services.quota import quota_release
 
-    Organization.objects.filter(pk=invitation.org_id).update(sms_balance=F("sms_balance") + 1)
+    quota_release(org=invitation.org, year=sms.year, segments=sms.segments)
     now = timezone.now()
     Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=now)
     invitation.revoked_at = now

@@ -44,7 +44,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "industry",
     "department",
 )
-AUDITED_FIELDS: tuple[str, ...] = (*EDITABLE_FIELDS, "school_name", "sms_balance")
+AUDITED_FIELDS: tuple[str, ...] = (*EDITABLE_FIELDS, "school_name")
 CHOICE_FIELDS: tuple[str, ...] = ("kind", "approval_mode", "content_review_mode", "visibility")
 # Fields whose change re-checks the kind's required profile (a regional association's city...).
 PROFILE_FIELDS: frozenset[str] = frozenset({"kind", "province", "city", "industry"})

@@ -1,10 +1,13 @@
-"""Inviting alumni to join by SMS (短信邀请入会), paid from the organization's SMS balance.
+"""Inviting alumni to join by SMS (短信邀请入会), drawn from the organization's allocation of
+the school's SMS quota (messaging/services/quota.py).
 
-The balance is debited for the whole batch up front by one conditional UPDATE
-(`sms_balance >= n`), so concurrent batches can never overdraw it; a message the gateway refuses
-is credited back. Small batches are sent at once; larger ones run as a background job with a
-progress bar. The text carries the organization's join link (its share link); invitation codes
-are the invitation service's business.
+The segments of the whole batch are reserved up front (`quota_reserve`: conditional UPDATEs, so
+concurrent batches can never overdraw the allocation or the quota, and a batch that does not fit
+is refused before anything is sent); each message the gateway takes is charged (`quota_charge`),
+each it refuses is given back (`quota_release`), and so is what a failed job left unsent. Small
+batches are sent at once; larger ones run as a background job with a progress bar. The text
+carries the organization's join link (its share link); invitation codes are the invitation
+service's business.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -50,12 +52,13 @@ def invite_templates() -> list[tuple[str, Any]]:
 
 @dataclass(frozen=True)
 class SmsInviteResult:
-    """What a batch did: messages paid for, members skipped, and either the outcome of an
-    immediate send or the job that sends them."""
+    """What a batch did: messages paid for (`debited`) and their segments, members skipped,
+    and either the outcome of an immediate send or the job that sends them."""
 
     requested: int
     skipped_members: int
     debited: int
+    segments: int = 0
     sent: int = 0
     failed: int = 0
     job: Job | None = None
@@ -69,6 +72,14 @@ def _rate() -> ratelimit.Rate:
     return ratelimit.Rate.parse(
         str(getattr(settings, "ORGANIZATION_SMS_INVITE_RATE", DEFAULT_RATE))
     )
+
+
+def invite_text(org: Organization, template: str, url: str) -> str:
+    """The text of an invitation: the same for every recipient, in the school's default
+    language (the invitee's is unknown). Development backends show it; gateways send the
+    approved template of the same name instead."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(INVITE_TEMPLATES[template]) % {"org": org.name, "url": url}
 
 
 def _recipients(actor: Any, items: Sequence[Any]) -> tuple[list[str], list[str]]:
@@ -109,9 +120,13 @@ def members_invite_by_sms(
 
     Rules: admins of the org only; a known template; every entry usable (else nothing is sent
     and the bad entries are listed); registered active members are skipped; a few batches per
-    organization per hour (ORGANIZATION_SMS_INVITE_RATE); the balance must cover the batch,
-    else nothing is sent and the message says how many are needed and left.
+    organization per hour (ORGANIZATION_SMS_INVITE_RATE); the organization's SMS allocation
+    (and the school's quota) must cover the batch's segments, else nothing is sent and the
+    message says how many are needed and left.
     """
+    from xiaoyou.messaging.services.quota import local_today, quota_reserve
+    from xiaoyou.messaging.sms_text import billed_segments
+
     policy.require(actor, "manage", Membership, org=org)
     if template not in INVITE_TEMPLATES:
         raise ApplicationError(member_errors.SMS_TEMPLATE_UNKNOWN)
@@ -131,22 +146,21 @@ def members_invite_by_sms(
         raise ApplicationError(member_errors.SMS_RATE_LIMITED, status=429)
     count = len(to_send)
     url = join_link(org)
+    per_message = billed_segments(invite_text(org, template, url))
+    year = local_today().year
     job = None
     with transaction.atomic():
-        debited = Organization.objects.filter(pk=org.pk, sms_balance__gte=count).update(
-            sms_balance=F("sms_balance") - count
-        )
-        if not debited:
-            balance = Organization.objects.values_list("sms_balance", flat=True).get(pk=org.pk)
-            raise ApplicationError(
-                member_errors.SMS_BALANCE_SHORT, status=409, needed=count, balance=balance
-            )
+        quota_reserve(org=org, segments=count * per_message, year=year)
         audit.record(
             actor=actor,
             action="organization.sms_invite",
             obj=org,
             org=org,
-            changes={"sms_debited": [None, count], "template": [None, template]},
+            changes={
+                "sms_debited": [None, count],
+                "sms_segments": [None, count * per_message],
+                "template": [None, template],
+            },
         )
         if count > INLINE_LIMIT:
             job = jobs.job_create(
@@ -154,20 +168,32 @@ def members_invite_by_sms(
                 title=str(_("SMS invitations: %(org)s") % {"org": org.name}),
                 actor=actor,
                 org=org,
-                params={"org_id": org.pk, "phones": to_send, "template": template, "url": url},
+                params={
+                    "org_id": org.pk,
+                    "phones": to_send,
+                    "template": template,
+                    "url": url,
+                    "segments": per_message,
+                    "quota_year": year,
+                },
                 total=count,
             )
-    org.refresh_from_db(fields=["sms_balance"])
     if job is not None:
         return SmsInviteResult(
-            requested=len(phones), skipped_members=len(members), debited=count, job=job
+            requested=len(phones),
+            skipped_members=len(members),
+            debited=count,
+            segments=count * per_message,
+            job=job,
         )
-    sent, failed = send_invitations(org=org, phones=to_send, template=template, url=url)
-    org.refresh_from_db(fields=["sms_balance"])
+    sent, failed = send_invitations(
+        org=org, phones=to_send, template=template, url=url, segments=per_message, year=year
+    )
     return SmsInviteResult(
         requested=len(phones),
         skipped_members=len(members),
         debited=count,
+        segments=count * per_message,
         sent=sent,
         failed=failed,
     )
@@ -179,29 +205,32 @@ def send_invitations(
     phones: Sequence[str],
     template: str,
     url: str,
+    segments: int,
+    year: int,
     start: int = 0,
     on_sent: Callable[[int, int, int], None] | None = None,
 ) -> tuple[int, int]:
-    """Sends the already paid messages `phones[start:]`; a refused one is credited back.
+    """Sends the messages `phones[start:]`, whose `segments` each are reserved in the quota of
+    `year`: a message the gateway takes is charged, a refused one is given back.
 
     Returns (sent, failed); `on_sent(next_index, sent, failed)` is called after each message.
     """
+    from xiaoyou.messaging.services.quota import quota_charge, quota_release
+
     backend = get_backend()
     sent = failed = 0
-    # The invitee's language is unknown: the school's default language.
-    with translation.override(settings.LANGUAGE_CODE):
-        params = {"org": org.name, "url": url}
-        # Development backends show this text; gateways send the approved template instead.
-        text = str(INVITE_TEMPLATES[template]) % params
+    params = {"org": org.name, "url": url}
+    text = invite_text(org, template, url)
     for index in range(start, len(phones)):
         try:
             backend.send(phone=phones[index], template=template, params={**params, "text": text})
         except SmsError as exc:
             failed += 1
             logger.warning("SMS invitation to %s failed: %s", phones[index][-4:], exc)
-            Organization.objects.filter(pk=org.pk).update(sms_balance=F("sms_balance") + 1)
+            quota_release(org=org, year=year, segments=segments)
         else:
             sent += 1
+            quota_charge(org=org, year=year, segments=segments, kind="invitation")
         if on_sent is not None:
             on_sent(index + 1, sent, failed)
     return sent, failed
@@ -221,8 +250,13 @@ def run_sms_invite_job(context: jobs.JobContext) -> dict[str, Any]:
     before_sent = int(state.get("sent", 0))
     before_failed = int(state.get("failed", 0))
     job_id = context.job.pk
+    segments = int(params.get("segments", 0))
+    year = int(params.get("quota_year", 0))
+    reached = start
 
     def on_sent(next_index: int, sent: int, failed: int) -> None:
+        nonlocal reached
+        reached = next_index
         Job.objects.filter(pk=job_id).update(
             result={
                 "next": next_index,
@@ -233,14 +267,24 @@ def run_sms_invite_job(context: jobs.JobContext) -> dict[str, Any]:
         context.progress(next_index, len(phones))
 
     context.progress(start, len(phones))
-    sent, failed = send_invitations(
-        org=org,
-        phones=phones,
-        template=params["template"],
-        url=params["url"],
-        start=start,
-        on_sent=on_sent,
-    )
+    try:
+        sent, failed = send_invitations(
+            org=org,
+            phones=phones,
+            template=params["template"],
+            url=params["url"],
+            segments=segments,
+            year=year,
+            start=start,
+            on_sent=on_sent,
+        )
+    except Exception:
+        # The job is not retried (max_retries=0): what it did not send is given back. A worker
+        # that dies instead leaves the job to be taken over, and the run resumes and charges.
+        from xiaoyou.messaging.services.quota import quota_release
+
+        quota_release(org=org, year=year, segments=(len(phones) - reached) * segments)
+        raise
     return {"next": len(phones), "sent": before_sent + sent, "failed": before_failed + failed}
 
 

@@ -37,7 +37,6 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error.text())
             else:
                 return _invite_result(request, result)
-    org.refresh_from_db(fields=["sms_balance"])
     return render(
         request,
         "organizations/console/members/invite.html",
