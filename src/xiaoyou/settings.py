@@ -318,7 +318,8 @@ SMS_TEMPLATES: dict[str, str] = json.loads(env_str("SMS_TEMPLATES", "{}"))
 # "role_invitation": "SMS_123:name,org,role,url,days"; development backends show the text below.
 # Members' SMS invitations (organizations/services/sms_invites.py) text "member_invitation" with
 # the parameters org and url (the organization's join page), e.g. "SMS_456:org,url"; each message
-# is paid from the organization's SMS balance, at most this many batches per organization:
+# draws from the organization's SMS allocation (messaging quota); at most this many batches per
+# organization:
 ORGANIZATION_SMS_INVITE_RATE = env_str("ORGANIZATION_SMS_INVITE_RATE", "20/3600")
 # Texts with a code (no SMS bombing): "LIMIT/SECONDS" rules per phone and per client address.
 SMS_CODE_RATE_PER_PHONE = env_list("SMS_CODE_RATE_PER_PHONE", ["1/60", "5/3600", "10/86400"])

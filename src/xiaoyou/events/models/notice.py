@@ -25,7 +25,8 @@ class EventNotice(TimeStampedModel):
     # The audience filter as chosen: {"statuses": [...], "ticket_type": id|None, "checked_in": ...}.
     audience = models.JSONField(_("audience"), default=dict, blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
-    # SMS messages paid from the organization's SMS balance (refunds are credited back).
+    # Texts reserved in the organization's SMS allocation (messaging quota); one no longer sent
+    # is given back and no longer counted here.
     sms_debited = models.PositiveIntegerField(_("SMS messages paid"), default=0)
     sent_count = models.PositiveIntegerField(_("sent"), default=0)
     job = models.ForeignKey(

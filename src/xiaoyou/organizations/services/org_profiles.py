@@ -23,8 +23,8 @@ from xiaoyou.organizations import errors
 from xiaoyou.organizations.models import Organization, OrganizationKind
 from xiaoyou.organizations.services.join_forms import join_form_clean
 
-# Fields that an organization's admins edit (the SMS balance is bought, not typed; the tree
-# fields move with organization_move).
+# Fields that an organization's admins edit (SMS is the messaging quota's allocation, set by
+# platform admins on the quota page; the tree fields move with organization_move).
 EDITABLE_FIELDS: tuple[str, ...] = (
     "name",
     "short_name",
