@@ -383,3 +383,46 @@ class DuplicateCandidateFactory(DjangoModelFactory):
     score = 90
     reasons = factory.LazyFunction(lambda: ["phone"])
     status = "open"
+
+
+# --- Discovery (知名校友, issue 12) ---------------------------------------------------------------
+
+
+class CrawlRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "discovery.CrawlRun"
+
+    org = factory.SubFactory(OrganizationFactory)
+    sources = factory.LazyFunction(lambda: ["government"])
+    status = "finished"
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class NotableCandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = "discovery.NotableCandidate"
+
+    org = factory.SubFactory(OrganizationFactory)
+    source = "government"
+    external_key = factory.Sequence(lambda n: f"https://gov.example/leaders/{n}.html")
+    name = factory.Sequence(lambda n: f"候选{n}")
+    source_url = factory.SelfAttribute("external_key")
+    evidence = "1981.09-1985.07 示范大学计算机系学习"
+    retrieved_at = factory.LazyFunction(_now)
+    confidence = 85
+    field = "government"
+
+
+class NotableAlumnusFactory(DjangoModelFactory):
+    class Meta:
+        model = "discovery.NotableAlumnus"
+
+    org = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"校友{n}")
+    field = "business"
+    visibility = "internal"

@@ -1651,6 +1651,41 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Discovery (知名校友, issue 12) ---------------------------------------------------------------
+
+
+def _college_crawl_run(world: World) -> dict[str, Any]:
+    from tests.factories import CrawlRunFactory
+
+    return {"pk": CrawlRunFactory(org=world.tree.club).pk}
+
+
+def _college_candidate(world: World) -> dict[str, Any]:
+    from tests.factories import NotableCandidateFactory
+
+    return {"pk": NotableCandidateFactory(org=world.tree.club).pk}
+
+
+def _college_notable(world: World) -> dict[str, Any]:
+    from tests.factories import NotableAlumnusFactory
+
+    return {"pk": NotableAlumnusFactory(org=world.tree.club).pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:discovery_crawl": Case(_college_crawl_run),
+        "console:discovery_candidate": Case(_college_candidate),
+        "console:discovery_candidate_decide": Case(
+            _college_candidate, method="post", data=lambda world: {"action": "reject"}
+        ),
+        "console:discovery_notable_visibility": Case(
+            _college_notable, method="post", data=lambda world: {"visibility": "public"}
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("messaging/", include("xiaoyou.messaging.urls_console")),  # 邮件/短信管理
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
     path("cards/", include("xiaoyou.cards.urls_console")),  # 校友云卡
+    path("discovery/", include("xiaoyou.discovery.urls_console")),  # 知名校友, 招聘
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the

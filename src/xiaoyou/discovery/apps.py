@@ -17,3 +17,28 @@ class DiscoveryConfig(AppConfig):
         sources.register()
         policy.register()
         crawls.register_jobs()
+        _register_console()
+
+
+def _register_console() -> None:
+    # 知名校友: crawls, candidates and notable alumni for every organization admin (scoped pages).
+    from xiaoyou.console.context import is_console_user
+    from xiaoyou.core.registry import NavEntry, console_nav
+
+    section = _("Notable alumni")
+    for key, label, url_name, icon, order in (
+        ("discovery_candidates", _("Candidates"), "console:discovery_candidates", "search", 700),
+        ("discovery_notables", _("Notable alumni"), "console:discovery_notables", "star", 710),
+        ("discovery_crawls", _("Crawls"), "console:discovery_crawls", "activity", 720),
+    ):
+        console_nav.add(
+            NavEntry(
+                key=key,
+                label=label,
+                url_name=url_name,
+                icon=icon,
+                section=section,
+                order=order,
+                permission=is_console_user,
+            )
+        )

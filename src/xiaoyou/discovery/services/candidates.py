@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiaoyou.alumni.models import AlumniRecord
-from xiaoyou.alumni.selectors import alumni_records_for
+from xiaoyou.alumni.policy import record_scope
 from xiaoyou.core import audit, policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.discovery.models import (
@@ -24,9 +24,12 @@ def _lock(candidate: NotableCandidate) -> NotableCandidate:
 
 
 def _visible_record(actor: Any, record_id: int | None) -> AlumniRecord | None:
+    """The live record `record_id` if `actor` may see it; 404 otherwise (None for no id)."""
     if record_id is None:
         return None
-    record = alumni_records_for(actor).filter(pk=record_id, deleted_at__isnull=True).first()
+    # Staff see a record kept by their organization or filed under one of its departments.
+    records = record_scope(AlumniRecord.objects.select_related("department"), actor)
+    record = records.filter(pk=record_id, deleted_at__isnull=True).first()
     if record is None:
         raise ApplicationError("discovery_record_not_found", status=404)
     return record
@@ -46,7 +49,7 @@ def candidate_confirm(
     policy.require(actor, "review", candidate)
     if candidate.status != CandidateStatus.NEW:
         raise ApplicationError("discovery_candidate_decided", status=409)
-    record = _visible_record(actor, record_id) if record_id else candidate.matched_record
+    record = _visible_record(actor, record_id or candidate.matched_record_id)
     if visibility not in Visibility.values:
         visibility = Visibility.INTERNAL
     candidate.status = CandidateStatus.CONFIRMED

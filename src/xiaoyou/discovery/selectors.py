@@ -1,0 +1,46 @@
+"""Reads of discovery, always through the organization scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from xiaoyou.core import policy
+from xiaoyou.discovery.models import (
+    CrawlLogEntry,
+    CrawlRun,
+    NotableAlumnus,
+    NotableCandidate,
+    Visibility,
+)
+
+
+def crawl_runs_for(user: Any) -> QuerySet[CrawlRun]:
+    """Crawl runs of the organizations `user` administers, with their job and organization."""
+    return policy.scoped(CrawlRun.objects.select_related("org", "job", "started_by"), user, "view")
+
+
+def crawl_log(run: CrawlRun, *, problems_only: bool = False) -> QuerySet[CrawlLogEntry]:
+    entries = CrawlLogEntry.objects.filter(run=run)
+    return entries.exclude(level="info") if problems_only else entries
+
+
+def candidates_for(user: Any) -> QuerySet[NotableCandidate]:
+    """Candidates `user` may review, with the matched record and its department."""
+    return policy.scoped(
+        NotableCandidate.objects.select_related("org", "matched_record__department"),
+        user,
+        "view",
+    )
+
+
+def notables_for(user: Any) -> QuerySet[NotableAlumnus]:
+    return policy.scoped(
+        NotableAlumnus.objects.select_related("org", "record", "department"), user, "view"
+    )
+
+
+def public_notables() -> QuerySet[NotableAlumnus]:
+    """Notable alumni whose profile staff made public (the hall's 知名校友 page)."""
+    return NotableAlumnus.objects.filter(visibility=Visibility.PUBLIC).select_related("department")
