@@ -12,12 +12,14 @@ class DiscoveryConfig(AppConfig):
     def ready(self) -> None:
         from xiaoyou.discovery import errors, policy  # noqa: F401 - errors registers messages
         from xiaoyou.discovery.crawling import sources
-        from xiaoyou.discovery.services import crawls
+        from xiaoyou.discovery.services import crawls, jobs
 
         sources.register()
         policy.register()
         crawls.register_jobs()
+        jobs.register()
         _register_console()
+        _register_hall()
 
 
 def _register_console() -> None:
@@ -42,3 +44,17 @@ def _register_console() -> None:
                 permission=is_console_user,
             )
         )
+
+
+def _register_hall() -> None:
+    from xiaoyou.core.registry import QuickEntry, hall_menu
+
+    hall_menu.add(
+        QuickEntry(
+            key="discovery_jobs",
+            label=_("Jobs"),
+            url_name="hall:discovery_jobs",
+            icon="job",
+            order=70,
+        )
+    )

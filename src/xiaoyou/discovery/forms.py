@@ -30,3 +30,31 @@ class ConfirmForm(forms.Form):
 
 class LinkForm(forms.Form):
     record = forms.IntegerField(label=_("Alumni record number"), min_value=1)
+
+
+class JobPostingForm(forms.Form):
+    company = forms.CharField(label=_("Company"), max_length=120)
+    title = forms.CharField(label=_("Job title"), max_length=120)
+    kind = forms.ChoiceField(label=_("Type"), choices=())
+    city = forms.CharField(label=_("City"), max_length=60)
+    industry = forms.CharField(label=_("Industry"), max_length=60)
+    salary = forms.CharField(label=_("Salary"), max_length=60, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from xiaoyou.discovery.models import PostingKind
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = PostingKind.choices
+
+
+class ApplicationForm(forms.Form):
+    resume = forms.FileField(
+        label=_("Resume (PDF or Word, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx"}),
+    )
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from xiaoyou.core import policy
 from xiaoyou.discovery.models import (
     CrawlLogEntry,
     CrawlRun,
+    JobApplication,
+    JobPosting,
     NotableAlumnus,
     NotableCandidate,
+    PostingStatus,
     Visibility,
 )
 
@@ -44,3 +47,33 @@ def notables_for(user: Any) -> QuerySet[NotableAlumnus]:
 def public_notables() -> QuerySet[NotableAlumnus]:
     """Notable alumni whose profile staff made public (the hall's 知名校友 page)."""
     return NotableAlumnus.objects.filter(visibility=Visibility.PUBLIC).select_related("department")
+
+
+def job_board(
+    *, text: str = "", city: str = "", industry: str = "", kind: str = ""
+) -> QuerySet[JobPosting]:
+    """Published jobs, newest first, narrowed by city, industry, type and a search text."""
+    postings = JobPosting.objects.filter(status=PostingStatus.PUBLISHED)
+    if city:
+        postings = postings.filter(city__icontains=city)
+    if industry:
+        postings = postings.filter(industry__icontains=industry)
+    if kind:
+        postings = postings.filter(kind=kind)
+    if text:
+        postings = postings.filter(
+            Q(title__icontains=text) | Q(company__icontains=text) | Q(description__icontains=text)
+        )
+    return postings.order_by("-published_at", "-id")
+
+
+def postings_of(user: Any) -> QuerySet[JobPosting]:
+    return (
+        JobPosting.objects.filter(poster_id=user.pk)
+        .annotate(application_count=Count("applications"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def applications_for(posting: JobPosting) -> QuerySet[JobApplication]:
+    return JobApplication.objects.filter(posting=posting).select_related("applicant")

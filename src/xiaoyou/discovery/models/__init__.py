@@ -6,6 +6,12 @@ from xiaoyou.discovery.models.crawl import (
     LogKind,
     LogLevel,
 )
+from xiaoyou.discovery.models.jobs import (
+    JobApplication,
+    JobPosting,
+    PostingKind,
+    PostingStatus,
+)
 from xiaoyou.discovery.models.notables import (
     CandidateStatus,
     Field,
@@ -21,9 +27,13 @@ __all__ = [
     "CrawlRun",
     "CrawlStatus",
     "Field",
+    "JobApplication",
+    "JobPosting",
     "LogKind",
     "LogLevel",
     "NotableAlumnus",
     "NotableCandidate",
+    "PostingKind",
+    "PostingStatus",
     "Visibility",
 ]
