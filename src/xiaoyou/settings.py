@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xiaoyou.messaging",
     "xiaoyou.cards",
     "xiaoyou.discovery",
+    "xiaoyou.shop",
     "xiaoyou.console",
     "xiaoyou.hall",
     "xiaoyou.api",
