@@ -24,7 +24,7 @@ class CrawlForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     visibility = forms.ChoiceField(
-        label=_("Profile"), choices=Visibility.choices, initial=Visibility.INTERNAL
+        label=_("Profile visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
     )
 
 

@@ -12,7 +12,7 @@ from xiaoyou.core.models import TimeStampedModel
 class CrawlStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    FINISHED = "finished", _("Finished")
+    FINISHED = "finished", _("Completed")
     FAILED = "failed", _("Failed")
 
 

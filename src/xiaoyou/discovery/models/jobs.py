@@ -72,7 +72,7 @@ class JobApplication(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="job_applications",
     )
-    resume = models.FileField(_("resume"), upload_to=resume_path)
+    resume = models.FileField(_("resume file"), upload_to=resume_path)
     resume_name = models.CharField(_("file name"), max_length=200)
     message = models.TextField(_("message"), blank=True)
 

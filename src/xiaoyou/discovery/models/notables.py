@@ -47,13 +47,13 @@ class NotableCandidate(TimeStampedModel):
     external_key = models.CharField(max_length=300)
     name = models.CharField(_("name"), max_length=60, db_index=True)
     photo_url = models.URLField(_("photo"), max_length=1000, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("position"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(_("evidence sentence"), blank=True)
     source_url = models.URLField(_("source address"), max_length=1000)
     retrieved_at = models.DateTimeField(_("retrieved at"))
-    confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)  # 0..100
-    field = models.CharField(_("field"), max_length=16, choices=Field.choices, default=Field.OTHER)
+    confidence = models.PositiveSmallIntegerField(_("source confidence"), default=0)  # 0..100
+    field = models.CharField(_("sector"), max_length=16, choices=Field.choices, default=Field.OTHER)
     enrollment_year = models.PositiveSmallIntegerField(
         _("year of enrollment"), null=True, blank=True
     )
@@ -115,11 +115,11 @@ class NotableAlumnus(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=60, db_index=True)
     photo_url = models.URLField(_("photo"), max_length=1000, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("position"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(_("evidence sentence"), blank=True)
     source_url = models.URLField(_("source address"), max_length=1000, blank=True)
-    field = models.CharField(_("field"), max_length=16, choices=Field.choices, default=Field.OTHER)
+    field = models.CharField(_("sector"), max_length=16, choices=Field.choices, default=Field.OTHER)
     graduation_year = models.PositiveSmallIntegerField(
         _("year of graduation"), null=True, blank=True, db_index=True
     )

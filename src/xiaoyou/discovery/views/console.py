@@ -123,16 +123,18 @@ def _candidate_table(request: HttpRequest) -> DataTable:
         in_current_org(selectors.candidates_for(request.user), request),
         columns=[
             Column("name", gettext_lazy("Name"), sort="name", link=detail_url),
-            Column("title", gettext_lazy("Title")),
-            Column("field", gettext_lazy("Field")),
+            Column("title", gettext_lazy("Position")),
+            Column("field", gettext_lazy("Sector")),
             Column(
                 "source",
                 gettext_lazy("Source"),
                 accessor=lambda c: _source_label(c.source),
                 sort="source",
             ),
-            Column("evidence", gettext_lazy("Evidence"), accessor=lambda c: c.evidence[:80]),
-            Column("confidence", gettext_lazy("Confidence"), sort="confidence", align="num"),
+            Column(
+                "evidence", gettext_lazy("Evidence sentence"), accessor=lambda c: c.evidence[:80]
+            ),
+            Column("confidence", gettext_lazy("Source confidence"), sort="confidence", align="num"),
             Column("matched_record", gettext_lazy("Matched record"), accessor=record_text),
             Column("match_score", gettext_lazy("Match score"), sort="match_score", align="num"),
             Column("graduation_year", gettext_lazy("Year of graduation"), sort="graduation_year"),
@@ -149,7 +151,11 @@ def _candidate_table(request: HttpRequest) -> DataTable:
                 choices=CandidateStatus.choices,
             ),
             Filter(
-                "field", gettext_lazy("Field"), kind="select", lookup="field", choices=Field.choices
+                "field",
+                gettext_lazy("Sector"),
+                kind="select",
+                lookup="field",
+                choices=Field.choices,
             ),
             Filter(
                 "source",
@@ -266,8 +272,8 @@ def _notable_table(request: HttpRequest) -> DataTable:
         in_current_org(selectors.notables_for(request.user), request),
         columns=[
             Column("name", gettext_lazy("Name"), sort="name"),
-            Column("title", gettext_lazy("Title")),
-            Column("field", gettext_lazy("Field")),
+            Column("title", gettext_lazy("Position")),
+            Column("field", gettext_lazy("Sector")),
             Column("graduation_year", gettext_lazy("Year of graduation"), sort="graduation_year"),
             Column("department__name", gettext_lazy("College")),
             Column(
@@ -275,13 +281,19 @@ def _notable_table(request: HttpRequest) -> DataTable:
                 gettext_lazy("Alumni record"),
                 accessor=lambda n: f"#{n.record_id}" if n.record_id else "",
             ),
-            Column("visibility", gettext_lazy("Profile"), badge=True),
-            Column("evidence", gettext_lazy("Evidence"), accessor=lambda n: n.evidence[:80]),
+            Column("visibility", gettext_lazy("Profile visibility"), badge=True),
+            Column(
+                "evidence", gettext_lazy("Evidence sentence"), accessor=lambda n: n.evidence[:80]
+            ),
             Column("source_url", gettext_lazy("Source address"), link=source_link),
         ],
         filters=[
             Filter(
-                "field", gettext_lazy("Field"), kind="select", lookup="field", choices=Field.choices
+                "field",
+                gettext_lazy("Sector"),
+                kind="select",
+                lookup="field",
+                choices=Field.choices,
             ),
             Filter("year", gettext_lazy("Year of graduation"), lookup=_year("graduation_year")),
             Filter(
@@ -293,7 +305,7 @@ def _notable_table(request: HttpRequest) -> DataTable:
             ),
             Filter(
                 "visibility",
-                gettext_lazy("Profile"),
+                gettext_lazy("Profile visibility"),
                 kind="select",
                 lookup="visibility",
                 choices=Visibility.choices,
