@@ -223,14 +223,14 @@ def scan_lookup(*, event_pk: int, token: str) -> ScanLookup:
         code = ""
     found = None
     if code:
-        found = (
+        rows = (
             _attendees()
             .select_related("event__org")
             .only(*ATTENDEE_FIELDS, *EVENT_JOINED)
             .filter(ticket_code=code)
-            .order_by()
-            .first()
+            .order_by()[:1]  # the code is unique: no ordering to compute
         )
+        found = next(iter(rows), None)
         if found is not None and found.event_id == event_pk:
             return ScanLookup(event=found.event, code=code, registration=found)
     event = Event.objects.select_related("org").only(*EVENT_FIELDS).filter(pk=event_pk).first()
@@ -250,7 +250,9 @@ def ticket_verify(event: Event, token: str, *, lookup: ScanLookup | None = None)
         if lookup is not None and lookup.code == code and lookup.event is event:
             registration = lookup.registration
         else:
-            registration = _attendees().filter(event=event, ticket_code=code).order_by().first()
+            registration = next(
+                iter(_attendees().filter(event=event, ticket_code=code).order_by()[:1]), None
+            )
         if registration is not None and registration.event_id == event.pk:
             registration.event = event  # known: no join
             return registration
