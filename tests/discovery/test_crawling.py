@@ -154,3 +154,16 @@ def test_a_crawl_run_is_a_job_with_progress_and_a_log(
     with django_capture_on_commit_callbacks(execute=True):
         crawl_start(actor=college_admin, org=org_tree.college, sources=["government"])
     assert NotableCandidate.objects.filter(source="government").count() == 2
+
+
+def test_the_weekly_crawl_runs_for_each_school(sites, org_tree, django_capture_on_commit_callbacks):
+    from xiaoyou.core.schedules import all_schedules
+    from xiaoyou.discovery.models import CrawlRun
+    from xiaoyou.discovery.tasks import CRAWL_SCHEDULED, crawl_scheduled
+
+    assert CRAWL_SCHEDULED in {entry.task for entry in all_schedules()}
+    with django_capture_on_commit_callbacks(execute=True):
+        run_ids = crawl_scheduled()
+    run = CrawlRun.objects.get(pk__in=run_ids)  # the root association only (it names the school)
+    assert run.org == org_tree.root and run.status == CrawlStatus.FINISHED
+    assert run.candidates_found == 8 and run.started_by is None

@@ -10,7 +10,7 @@ class DiscoveryConfig(AppConfig):
     verbose_name = _("Discovery")
 
     def ready(self) -> None:
-        from xiaoyou.discovery import errors, policy  # noqa: F401 - errors registers messages
+        from xiaoyou.discovery import errors, policy, tasks  # noqa: F401 - errors registers messages
         from xiaoyou.discovery.crawling import sources
         from xiaoyou.discovery.services import crawls, jobs
 
@@ -18,6 +18,7 @@ class DiscoveryConfig(AppConfig):
         policy.register()
         crawls.register_jobs()
         jobs.register()
+        tasks.register()
         _register_console()
         _register_hall()
 

@@ -75,6 +75,32 @@ def crawl_start(*, actor: Any, org: Organization, sources: list[str]) -> CrawlRu
     return run
 
 
+def crawls_start_scheduled() -> list[CrawlRun]:
+    """The weekly crawl: every source, for each main association (a root organization) that
+    names its school. Started by the system (no actor), so no permission applies; a school
+    whose previous run is still queued or running is skipped."""
+    runs = []
+    keys = [source.key for source in all_sources()]
+    roots = Organization.objects.filter(parent__isnull=True, is_active=True).exclude(school_name="")
+    for org in roots:
+        if CrawlRun.objects.filter(
+            org=org, status__in=[CrawlStatus.QUEUED, CrawlStatus.RUNNING]
+        ).exists():
+            continue
+        with transaction.atomic():
+            run = CrawlRun.objects.create(org=org, sources=keys)
+            run.job = jobs.job_create(
+                kind=CRAWL_JOB,
+                title=_("Crawl public sources"),
+                actor=None,
+                org=org,
+                params={"run_id": run.pk},
+            )
+            run.save(update_fields=["job", "updated_at"])
+        runs.append(run)
+    return runs
+
+
 def _candidate_store(run: CrawlRun, source: str, person: PersonFound) -> NotableCandidate:
     facts = PersonFacts(
         name=person.name,
