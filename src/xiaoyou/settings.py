@@ -475,6 +475,7 @@ DISCOVERY_SOURCE_URLS: dict[str, str] = {
     "wikipedia": env_str("DISCOVERY_WIKIPEDIA_URL", "https://zh.wikipedia.org"),
     "baike": env_str("DISCOVERY_BAIKE_URL", "https://baike.baidu.com"),
     "government": env_str("DISCOVERY_GOVERNMENT_URL", "https://www.gov.cn"),
+    "disclosure": env_str("DISCOVERY_DISCLOSURE_URL", "https://www.cninfo.com.cn"),
 }
 # The school's Wikidata item (its Q-number on wikidata.org) and other names it goes by.
 DISCOVERY_SCHOOL_QID = env_str("DISCOVERY_SCHOOL_QID", "")

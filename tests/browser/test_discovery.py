@@ -64,8 +64,11 @@ def test_staff_crawl_confirm_and_link_a_notable_alumnus(
         page.reload()
     assert page.locator('[data-figure="candidates"]').inner_text() == "8"
     page.goto(page.url + "?problems=1")
-    for kind in ("timeout", "http_error", "layout", "robots"):
-        assert page.locator(f'tr[data-kind="{kind}"]').count() == 1, kind
+    # 刘洋 too slow, 周杰 a 500, 赵强's page and a scanned annual report changed layout, a
+    # profile behind robots.txt.
+    expected = {"timeout": 1, "http_error": 1, "layout": 2, "robots": 1}
+    for kind, count in expected.items():
+        assert page.locator(f'tr[data-kind="{kind}"]').count() == count, kind
     screenshot(page, "discovery-crawl-log-desktop", full_page=True)
 
     page.locator('[data-action="candidates"]').click()

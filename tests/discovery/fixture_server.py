@@ -46,6 +46,12 @@ ROUTES: dict[str, dict[str, str]] = {
         "/leaders/zhaoliu.html": "gov/zhaoliu.html",
         "/private/wangwu.html": "gov/wangwu.html",
     },
+    "disclosure": {
+        "/annual-reports/": "disclosure/reports.html",
+        "/reports/600001-2023.html": "disclosure/600001-2023.html",
+        "/reports/600002-2023.html": "disclosure/600002-2023.html",
+        "/reports/600003-2023.html": "disclosure/600003-2023-scanned.html",
+    },
 }
 
 

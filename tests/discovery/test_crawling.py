@@ -167,3 +167,49 @@ def test_the_weekly_crawl_runs_for_each_school(sites, org_tree, django_capture_o
     run = CrawlRun.objects.get(pk__in=run_ids)  # the root association only (it names the school)
     assert run.org == org_tree.root and run.status == CrawlStatus.FINISHED
     assert run.candidates_found == 8 and run.started_by is None
+
+
+def test_annual_reports_give_enterprises_with_their_alumni(sites):
+    outcome = crawl(["disclosure"], SCHOOL, fetcher=Fetcher(cache_seconds=0))
+    assert [(found.name, found.stock_code) for _key, found in outcome.enterprises] == [
+        ("华源集团股份有限公司", "600001")
+    ]
+    people = outcome.enterprises[0][1].people
+    assert [(p.name, p.role, p.graduation_year, p.department) for p in people] == [
+        ("孙伟", "董事长", 1990, "经济系"),
+        ("周平", "财务总监", 2005, "会计学院"),
+    ]
+    assert people[0].evidence.startswith("1990年毕业于示范大学经济系")
+    assert [
+        (line.kind, line.url.rsplit("/", 1)[-1]) for line in outcome.log if line.level != "info"
+    ] == [("layout", "600003-2023.html")]
+
+
+def test_a_crawl_stores_enterprises_for_review_and_links_the_alumni(
+    sites, org_tree, college_admin, django_capture_on_commit_callbacks
+):
+    from tests.factories import AlumniRecordFactory, DepartmentFactory
+    from xiaoyou.core import reviews
+    from xiaoyou.discovery.models import Enterprise
+
+    record = AlumniRecordFactory(
+        org=org_tree.root,
+        name="孙伟",
+        department=DepartmentFactory(name="经济学院"),
+        enrollment_year=1986,
+        graduation_year=1990,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        crawl_start(actor=college_admin, org=org_tree.college, sources=["disclosure"])
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.name, enterprise.origin, enterprise.status) == (
+        "华源集团股份有限公司",
+        "disclosure",
+        "pending",
+    )
+    assert {p.name: p.record for p in enterprise.people.all()} == {"孙伟": record, "周平": None}
+    item = reviews.pending_item(enterprise)
+    assert item is not None and item.org == org_tree.college
+    reviews.review_decide(item=item, actor=college_admin, approved=True)
+    enterprise.refresh_from_db()
+    assert enterprise.status == "published"

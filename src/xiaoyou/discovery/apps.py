@@ -12,12 +12,13 @@ class DiscoveryConfig(AppConfig):
     def ready(self) -> None:
         from xiaoyou.discovery import errors, policy, tasks  # noqa: F401 - errors registers messages
         from xiaoyou.discovery.crawling import sources
-        from xiaoyou.discovery.services import crawls, jobs
+        from xiaoyou.discovery.services import crawls, enterprises, jobs
 
         sources.register()
         policy.register()
         crawls.register_jobs()
         jobs.register()
+        enterprises.register()
         tasks.register()
         _register_console()
         _register_hall()

@@ -18,6 +18,7 @@ register_messages(
         "discovery_resume_type": _("The resume must be a PDF or Word document."),
         "discovery_resume_size": _("The resume must be at most %(limit)s MB."),
         "discovery_own_job": _("You cannot apply for a job you posted."),
-        "discovery_may_not_post": _("Only verified alumni may post jobs."),
+        "discovery_may_not_post": _("Only verified alumni may do this."),
+        "discovery_enterprise_exists": _("This enterprise is already registered."),
     }
 )

@@ -62,6 +62,28 @@ class PersonFound:
     field: str = ""
 
 
+@dataclass
+class ExecutiveFound:
+    """A founder or executive whose résumé in a disclosure names the school."""
+
+    name: str
+    role: str
+    evidence: str
+    enrollment_year: int | None = None
+    graduation_year: int | None = None
+    department: str = ""
+
+
+@dataclass
+class EnterpriseFound:
+    """A listed company with alumni among its executives (from an annual report)."""
+
+    name: str
+    stock_code: str
+    source_url: str
+    people: list[ExecutiveFound] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class FollowLink:
     request: Request
@@ -80,7 +102,7 @@ class Page:
         return json.loads(self.text)
 
 
-Found = PersonFound | FollowLink
+Found = PersonFound | EnterpriseFound | FollowLink
 
 
 class CrawlSource:

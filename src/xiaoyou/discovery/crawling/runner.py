@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xiaoyou.discovery.crawling.base import (
+    EnterpriseFound,
     FollowLink,
     LayoutChanged,
     Page,
@@ -39,6 +40,7 @@ class LogLine:
 @dataclass
 class CrawlOutcome:
     people: list[tuple[str, PersonFound]] = field(default_factory=list)
+    enterprises: list[tuple[str, EnterpriseFound]] = field(default_factory=list)
     log: list[LogLine] = field(default_factory=list)
     pages: int = 0
 
@@ -95,6 +97,8 @@ def crawl(
                     for item in source.parse(page, school):
                         if isinstance(item, FollowLink):
                             queue.append(item.request)
+                        elif isinstance(item, EnterpriseFound):
+                            outcome.enterprises.append((key, item))
                         else:
                             outcome.people.append((key, item))
                 except LayoutChanged as exc:

@@ -62,13 +62,16 @@ def study_details(sentence: str, school_name: str) -> Study:
     if match:
         enrollment, graduation = int(match["start"]), int(match["end"])
     else:
-        years = [int(found["year"]) for found in _YEAR.finditer(sentence)]
-        if years:
-            if "毕业" in sentence and "考入" not in sentence and "入学" not in sentence:
-                graduation = years[-1]
-            else:
-                enrollment = years[0]
-                graduation = years[1] if len(years) > 1 else None
+        found_years = [(found.start(), int(found["year"])) for found in _YEAR.finditer(sentence)]
+        years = [year for _at, year in found_years]
+        graduated_at = sentence.find("毕业")
+        if years and graduated_at >= 0 and "考入" not in sentence and "入学" not in sentence:
+            # "1990年毕业于……，1998年创办……": the year said before 毕业 is the graduation.
+            before = [year for at, year in found_years if at < graduated_at]
+            graduation = before[-1] if before else years[0]
+        elif years:
+            enrollment = years[0]
+            graduation = years[1] if len(years) > 1 else None
     department = ""
     tail = sentence.split(school_name, 1)[1] if school_name and school_name in sentence else ""
     found = _DEPARTMENT.search(tail)

@@ -6,6 +6,12 @@ from xiaoyou.discovery.models.crawl import (
     LogKind,
     LogLevel,
 )
+from xiaoyou.discovery.models.enterprises import (
+    Enterprise,
+    EnterpriseOrigin,
+    EnterprisePerson,
+    EnterpriseStatus,
+)
 from xiaoyou.discovery.models.jobs import (
     JobApplication,
     JobPosting,
@@ -26,6 +32,10 @@ __all__ = [
     "CrawlLogEntry",
     "CrawlRun",
     "CrawlStatus",
+    "Enterprise",
+    "EnterpriseOrigin",
+    "EnterprisePerson",
+    "EnterpriseStatus",
     "Field",
     "JobApplication",
     "JobPosting",

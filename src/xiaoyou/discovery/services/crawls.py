@@ -174,14 +174,25 @@ def crawl_execute(run_id: int, *, on_progress: Any = None) -> dict[str, Any]:
         )
     finally:
         fetcher.close()
+    from xiaoyou.discovery.services.enterprises import enterprise_store_found
+
     stored = {_candidate_store(run, source, person).pk for source, person in outcome.people}
+    enterprises = {
+        enterprise_store_found(org=run.org, found=found).pk
+        for _source, found in outcome.enterprises
+    }
     CrawlRun.objects.filter(pk=run.pk).update(
         status=CrawlStatus.FINISHED,
         pages_fetched=outcome.pages,
         candidates_found=len(stored),
         finished_at=timezone.now(),
     )
-    return {"pages": outcome.pages, "candidates": len(stored), "problems": outcome.problems}
+    return {
+        "pages": outcome.pages,
+        "candidates": len(stored),
+        "enterprises": len(enterprises),
+        "problems": outcome.problems,
+    }
 
 
 def _run_job(context: JobContext) -> dict[str, Any]:
