@@ -12,6 +12,8 @@ Hooks and their subscribers (keep this list current when you subscribe):
   Subscribers:
   - `xiaoyou.cards.services.vouchers.on_attendee_checked_in` (subscribed in the cards app's
     ready()): issues the vouchers of the event's check-in rules (e.g. a reunion meal voucher).
+  - `xiaoyou.shop.services.points.on_attendee_checked_in` (subscribed in the shop app's
+    ready()): awards the points of the event's organization's "event attended" rule.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xiaoyou.core.errors import ApplicationError
-from xiaoyou.donations import errors
+from xiaoyou.donations import errors, hooks
 from xiaoyou.donations.models import Donation, DonationProject, DonationStatus, ProjectStatus
 from xiaoyou.payments.money import format_yuan
 
@@ -171,6 +171,7 @@ def donation_paid(order: Any) -> None:
             donation_count=F("donation_count") + 1,
         )
         transaction.on_commit(lambda: gratitude.thank_after_commit(donation.pk))
+        hooks.donation_paid.send(donation)
 
 
 def donation_refunded(order: Any) -> None:

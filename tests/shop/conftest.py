@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from tests.payments.conftest import gateway  # noqa: F401 - the fake provider, enabled
