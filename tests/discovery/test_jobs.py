@@ -137,3 +137,30 @@ def test_the_poster_cannot_apply_to_their_own_job(org_tree, platform_admin):
     with pytest.raises(ApplicationError) as raised:
         services.job_apply(actor=poster, posting=posting, resume=SimpleUploadedFile("a.pdf", PDF))
     assert raised.value.code == "discovery_own_job"
+
+
+def test_an_alumnus_registers_an_enterprise_shown_after_review(client, org_tree, platform_admin):
+    from xiaoyou.discovery.models import Enterprise
+
+    founder = _verified(org_tree.root, "吴敏")
+    client.force_login(founder)
+    response = client.post(
+        reverse("hall:discovery_enterprise_register"),
+        {"name": "星光文化", "industry": "文化传媒", "city": "杭州", "role": "创始人"},
+    )
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.origin, enterprise.status) == ("registered", "pending")
+    assert [(p.name, p.role) for p in enterprise.people.all()] == [("吴敏", "创始人")]
+    directory = reverse("hall:discovery_enterprises")
+    assert "星光文化" not in client.get(directory).content.decode()
+    item = reviews.pending_item(enterprise)
+    reviews.review_decide(item=item, actor=platform_admin, approved=True)
+    assert "星光文化" in client.get(directory, {"city": "杭州"}).content.decode()
+    assert "星光文化" not in client.get(directory, {"industry": "金融"}).content.decode()
+
+    from tests.organizations.org_support import console_login
+
+    console_login(client, platform_admin)
+    export = client.get(reverse("console:discovery_enterprises"), {"export": "csv"})
+    assert "星光文化" in export.content.decode("utf-8-sig")

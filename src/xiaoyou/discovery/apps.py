@@ -34,6 +34,13 @@ def _register_console() -> None:
         ("discovery_candidates", _("Candidates"), "console:discovery_candidates", "search", 700),
         ("discovery_notables", _("Notable alumni"), "console:discovery_notables", "star", 710),
         ("discovery_crawls", _("Crawls"), "console:discovery_crawls", "activity", 720),
+        (
+            "discovery_enterprises",
+            _("Alumni enterprises"),
+            "console:discovery_enterprises",
+            "building",
+            730,
+        ),
     ):
         console_nav.add(
             NavEntry(
@@ -51,6 +58,15 @@ def _register_console() -> None:
 def _register_hall() -> None:
     from xiaoyou.core.registry import QuickEntry, hall_menu
 
+    hall_menu.add(
+        QuickEntry(
+            key="discovery_enterprises",
+            label=_("Alumni enterprises"),
+            url_name="hall:discovery_enterprises",
+            icon="building",
+            order=72,
+        )
+    )
     hall_menu.add(
         QuickEntry(
             key="discovery_jobs",

@@ -58,3 +58,14 @@ class ApplicationForm(forms.Form):
     message = forms.CharField(
         label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Company"), max_length=150)
+    industry = forms.CharField(label=_("Industry"), max_length=60)
+    city = forms.CharField(label=_("City"), max_length=60)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    role = forms.CharField(label=_("Your position there"), max_length=100, required=False)

@@ -12,6 +12,7 @@ from typing import Any
 from xiaoyou.core import policy
 from xiaoyou.discovery.models import (
     CrawlRun,
+    Enterprise,
     JobPosting,
     NotableAlumnus,
     NotableCandidate,
@@ -27,6 +28,7 @@ def register() -> None:
     policy.register(NotableCandidate, "review", role=Role.ADMIN, org_field="org")
     policy.register(NotableAlumnus, "view", role=Role.ADMIN, org_field="org")
     policy.register(NotableAlumnus, "change", role=Role.ADMIN, org_field="org")
+    policy.register(Enterprise, "view", role=Role.ADMIN, org_field="org")
     register_jobs()
 
 

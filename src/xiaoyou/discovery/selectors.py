@@ -10,6 +10,8 @@ from xiaoyou.core import policy
 from xiaoyou.discovery.models import (
     CrawlLogEntry,
     CrawlRun,
+    Enterprise,
+    EnterpriseStatus,
     JobApplication,
     JobPosting,
     NotableAlumnus,
@@ -77,3 +79,23 @@ def postings_of(user: Any) -> QuerySet[JobPosting]:
 
 def applications_for(posting: JobPosting) -> QuerySet[JobApplication]:
     return JobApplication.objects.filter(posting=posting).select_related("applicant")
+
+
+def enterprise_directory(
+    *, text: str = "", city: str = "", industry: str = ""
+) -> QuerySet[Enterprise]:
+    """Published alumni enterprises with their alumni, narrowed by city, industry and name."""
+    enterprises = Enterprise.objects.filter(status=EnterpriseStatus.PUBLISHED)
+    if city:
+        enterprises = enterprises.filter(city__icontains=city)
+    if industry:
+        enterprises = enterprises.filter(industry__icontains=industry)
+    if text:
+        enterprises = enterprises.filter(Q(name__icontains=text) | Q(description__icontains=text))
+    return enterprises.prefetch_related("people").order_by("name", "id")
+
+
+def enterprises_for(user: Any) -> QuerySet[Enterprise]:
+    return policy.scoped(Enterprise.objects.select_related("org"), user, "view").prefetch_related(
+        "people"
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", console.candidate_detail, name="discovery_candidate"),
     path("candidates/<int:pk>/decide", console.candidate_decide, name="discovery_candidate_decide"),
     path("notables/", console.notable_list, name="discovery_notables"),
+    path("enterprises/", console.enterprise_list, name="discovery_enterprises"),
     path(
         "notables/<int:pk>/visibility",
         console.notable_visibility,

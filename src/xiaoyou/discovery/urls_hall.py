@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/applications/", hall.job_applications, name="discovery_job_applications"),
     path("<int:pk>/close", hall.job_close, name="discovery_job_close"),
     path("applications/<int:pk>/resume", hall.resume_download, name="discovery_resume"),
+    # 校友企业 (under /jobs/enterprises/: the directory sits next to the job board)
+    path("enterprises/", hall.enterprise_directory, name="discovery_enterprises"),
+    path("enterprises/new", hall.enterprise_register, name="discovery_enterprise_register"),
 ]

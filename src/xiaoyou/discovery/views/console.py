@@ -31,6 +31,9 @@ from xiaoyou.discovery.matching import PersonFacts, match_person
 from xiaoyou.discovery.models import (
     CandidateStatus,
     CrawlRun,
+    Enterprise,
+    EnterpriseOrigin,
+    EnterpriseStatus,
     Field,
     NotableAlumnus,
     NotableCandidate,
@@ -342,3 +345,63 @@ def notable_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.text())
     return redirect("console:discovery_notables")
+
+
+# --- Alumni enterprises -------------------------------------------------------------------------
+
+
+def _people_text(enterprise: Enterprise) -> str:
+    return "; ".join(
+        f"{person.name} {person.role}".strip()
+        + (f" #{person.record_id}" if person.record_id else "")
+        for person in enterprise.people.all()
+    )
+
+
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    table = DataTable(
+        request,
+        in_current_org(selectors.enterprises_for(request.user), request),
+        columns=[
+            Column("name", gettext_lazy("Company"), sort="name"),
+            Column("stock_code", gettext_lazy("Stock code")),
+            Column("industry", gettext_lazy("Industry")),
+            Column("city", gettext_lazy("City")),
+            Column("origin", gettext_lazy("Origin")),
+            Column("people", gettext_lazy("Alumni"), accessor=_people_text),
+            Column("status", gettext_lazy("Status"), badge=True),
+            Column("source_url", gettext_lazy("Source address")),
+        ],
+        filters=[
+            Filter(
+                "status",
+                gettext_lazy("Status"),
+                kind="select",
+                lookup="status",
+                choices=EnterpriseStatus.choices,
+            ),
+            Filter(
+                "origin",
+                gettext_lazy("Origin"),
+                kind="select",
+                lookup="origin",
+                choices=EnterpriseOrigin.choices,
+            ),
+            Filter("city", gettext_lazy("City"), lookup="city__icontains"),
+            Filter("industry", gettext_lazy("Industry"), lookup="industry__icontains"),
+        ],
+        search_fields=["name", "stock_code"],
+        default_sort="name",
+        export_formats=("xlsx", "csv"),
+        empty_title=gettext_lazy("No alumni enterprises yet"),
+        empty_text=gettext_lazy(
+            "Enterprises registered by alumni and found in annual reports show here."
+        ),
+    )
+    if table.export_format:
+        return table.export_response("alumni-enterprises")
+    return render(
+        request,
+        "discovery/console/enterprise_list.html",
+        {"table": table, "org": current_org(request)},
+    )

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.discovery import selectors
-from xiaoyou.discovery.forms import ApplicationForm, JobPostingForm
+from xiaoyou.discovery.forms import ApplicationForm, EnterpriseForm, JobPostingForm
 from xiaoyou.discovery.models import JobApplication, JobPosting, PostingKind
+from xiaoyou.discovery.services import enterprises as enterprise_services
 from xiaoyou.discovery.services import jobs as services
 
 PAGE_SIZE = 20
@@ -142,3 +143,43 @@ def job_close(request: HttpRequest, pk: int) -> HttpResponse:
     services.job_posting_close(actor=cast(Any, request.user), posting=posting)
     messages.success(request, _("The job is closed."))
     return redirect("hall:discovery_my_jobs")
+
+
+# --- 校友企业 -----------------------------------------------------------------------------------
+
+
+def enterprise_directory(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "text": request.GET.get("q", "").strip()[:100],
+        "city": request.GET.get("city", "").strip()[:60],
+        "industry": request.GET.get("industry", "").strip()[:60],
+    }
+    page = Paginator(selectors.enterprise_directory(**filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "discovery/hall/enterprises.html",
+        {
+            "page": page,
+            "filters": filters,
+            "may_register": request.user.is_authenticated
+            and services.posting_org_for(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def enterprise_register(request: HttpRequest) -> HttpResponse:
+    if services.posting_org_for(request.user) is None:
+        return render(request, "discovery/hall/verified_only.html", status=403)
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_services.enterprise_register(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.text())
+        else:
+            messages.success(request, _("Your enterprise was sent for review."))
+            return redirect("hall:discovery_enterprises")
+    return render(request, "discovery/hall/enterprise_form.html", {"form": form})
