@@ -486,3 +486,5 @@ DISCOVERY_BACKOFF = env_int("DISCOVERY_BACKOFF_MS", 2000) / 1000
 # Seconds between two requests to one host.
 DISCOVERY_RATE_LIMIT = env_int("DISCOVERY_RATE_LIMIT_MS", 1000) / 1000
 DISCOVERY_CACHE_SECONDS = env_int("DISCOVERY_CACHE_SECONDS", 86400)
+# RSS or Atom feeds read for news about notable alumni and alumni enterprises (comma-separated).
+DISCOVERY_NEWS_FEEDS = env_list("DISCOVERY_NEWS_FEEDS", [])

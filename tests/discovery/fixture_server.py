@@ -46,6 +46,11 @@ ROUTES: dict[str, dict[str, str]] = {
         "/leaders/zhaoliu.html": "gov/zhaoliu.html",
         "/private/wangwu.html": "gov/wangwu.html",
     },
+    "news": {
+        "/business.rss": "news/business.rss",
+        "/tech.atom": "news/tech.atom",
+        "/broken.rss": ERROR,
+    },
     "disclosure": {
         "/annual-reports/": "disclosure/reports.html",
         "/reports/600001-2023.html": "disclosure/600001-2023.html",
@@ -85,7 +90,9 @@ class FixtureSite:
                 else:
                     body = (FIXTURES / target).read_bytes()
                     kind = (
-                        "application/sparql-results+json"
+                        "application/xml"
+                        if target.endswith((".rss", ".atom"))
+                        else "application/sparql-results+json"
                         if target.endswith(".json")
                         else "text/plain"
                         if target.endswith(".txt")

@@ -112,6 +112,9 @@ def test_menu_lists_registered_entries_the_user_may_use(client, org_tree, verifi
             "content_albums",
             "content_face_search",
             "polls",
+            "discovery_jobs",  # 校友招聘 (order 78)
+            "discovery_enterprises",  # 校友企业 (order 79)
+            "shop",  # 校友商店 (order 80)
         ]
         assert 'href="/orgs/" data-menu="org_directory"' in html
         with translation.override("en"):

@@ -12,11 +12,12 @@ class DiscoveryConfig(AppConfig):
     def ready(self) -> None:
         from xiaoyou.discovery import errors, policy, tasks  # noqa: F401 - errors registers messages
         from xiaoyou.discovery.crawling import sources
-        from xiaoyou.discovery.services import crawls, enterprises, jobs
+        from xiaoyou.discovery.services import crawls, enterprises, jobs, news
 
         sources.register()
         policy.register()
         crawls.register_jobs()
+        news.register_jobs()
         jobs.register()
         enterprises.register()
         tasks.register()
@@ -34,6 +35,7 @@ def _register_console() -> None:
         ("discovery_candidates", _("Candidates"), "console:discovery_candidates", "search", 700),
         ("discovery_notables", _("Notable alumni"), "console:discovery_notables", "star", 710),
         ("discovery_crawls", _("Crawls"), "console:discovery_crawls", "activity", 720),
+        ("discovery_news", _("Alumni news"), "console:discovery_news", "news", 725),
         (
             "discovery_enterprises",
             _("Alumni enterprises"),
@@ -64,7 +66,7 @@ def _register_hall() -> None:
             label=_("Alumni enterprises"),
             url_name="hall:discovery_enterprises",
             icon="building",
-            order=72,
+            order=79,
         )
     )
     hall_menu.add(
@@ -73,6 +75,6 @@ def _register_hall() -> None:
             label=_("Jobs"),
             url_name="hall:discovery_jobs",
             icon="job",
-            order=70,
+            order=78,
         )
     )

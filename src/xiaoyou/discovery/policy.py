@@ -14,6 +14,7 @@ from xiaoyou.discovery.models import (
     CrawlRun,
     Enterprise,
     JobPosting,
+    NewsItem,
     NotableAlumnus,
     NotableCandidate,
     PostingStatus,
@@ -29,6 +30,7 @@ def register() -> None:
     policy.register(NotableAlumnus, "view", role=Role.ADMIN, org_field="org")
     policy.register(NotableAlumnus, "change", role=Role.ADMIN, org_field="org")
     policy.register(Enterprise, "view", role=Role.ADMIN, org_field="org")
+    policy.register(NewsItem, "view", role=Role.ADMIN, org_field="org")
     register_jobs()
 
 

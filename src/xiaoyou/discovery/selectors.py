@@ -14,6 +14,7 @@ from xiaoyou.discovery.models import (
     EnterpriseStatus,
     JobApplication,
     JobPosting,
+    NewsItem,
     NotableAlumnus,
     NotableCandidate,
     PostingStatus,
@@ -99,3 +100,8 @@ def enterprises_for(user: Any) -> QuerySet[Enterprise]:
     return policy.scoped(Enterprise.objects.select_related("org"), user, "view").prefetch_related(
         "people"
     )
+
+
+def news_for(user: Any) -> QuerySet[NewsItem]:
+    """News items of the organizations `user` administers (the staff digest)."""
+    return policy.scoped(NewsItem.objects.select_related("org"), user, "view")

@@ -14,6 +14,16 @@ def crawl_scheduled() -> list[int]:
     return [run.pk for run in crawls_start_scheduled()]
 
 
+NEWS_SCHEDULED = "xiaoyou.discovery.news_scheduled"
+
+
+@shared_task(name=NEWS_SCHEDULED, ignore_result=True)
+def news_scheduled() -> list[int]:
+    from xiaoyou.discovery.services.news import news_collect_scheduled
+
+    return news_collect_scheduled()
+
+
 def register() -> None:
     from xiaoyou.core import schedules
 
@@ -22,4 +32,10 @@ def register() -> None:
         CRAWL_SCHEDULED,
         crontab="30 3 * * 1",
         description="Discovery: crawl every source for each school's main association, weekly.",
+    )
+    schedules.schedule(
+        "discovery.news_daily",
+        NEWS_SCHEDULED,
+        crontab="0 7 * * *",
+        description="Discovery: collect news about notable alumni and alumni enterprises, daily.",
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("candidates/<int:pk>/decide", console.candidate_decide, name="discovery_candidate_decide"),
     path("notables/", console.notable_list, name="discovery_notables"),
     path("enterprises/", console.enterprise_list, name="discovery_enterprises"),
+    path("news/", console.news_digest, name="discovery_news"),
     path(
         "notables/<int:pk>/visibility",
         console.notable_visibility,

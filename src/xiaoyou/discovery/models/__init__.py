@@ -18,6 +18,7 @@ from xiaoyou.discovery.models.jobs import (
     PostingKind,
     PostingStatus,
 )
+from xiaoyou.discovery.models.news import NewsItem
 from xiaoyou.discovery.models.notables import (
     CandidateStatus,
     Field,
@@ -41,6 +42,7 @@ __all__ = [
     "JobPosting",
     "LogKind",
     "LogLevel",
+    "NewsItem",
     "NotableAlumnus",
     "NotableCandidate",
     "PostingKind",

@@ -405,3 +405,73 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "discovery/console/enterprise_list.html",
         {"table": table, "org": current_org(request)},
     )
+
+
+# --- Alumni news (校友动态) ---------------------------------------------------------------------
+
+
+def _since_days(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not value.isdigit():
+        return queryset
+    return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
+
+
+def news_digest(request: HttpRequest) -> HttpResponse:
+    """The staff digest: relevant stories, newest first, with whom they mention."""
+    from xiaoyou.core.models import Job
+    from xiaoyou.discovery.services.news import NEWS_JOB, news_collect_start
+
+    org = current_org(request)
+    if request.method == "POST" and org is not None:
+        try:
+            news_collect_start(actor=request.user, org=org)
+        except ApplicationError as error:
+            messages.error(request, error.text())
+        else:
+            messages.success(request, _("News collection has started."))
+        return redirect("console:discovery_news")
+    table = DataTable(
+        request,
+        in_current_org(selectors.news_for(request.user), request),
+        columns=[
+            Column("published_at", gettext_lazy("Published at"), sort="published_at"),
+            Column("title", gettext_lazy("Headline"), link=lambda item: item.url),
+            Column("mentions", gettext_lazy("Mentions"), accessor=lambda i: "、".join(i.mentions)),
+            Column("summary", gettext_lazy("Summary"), accessor=lambda i: i.summary[:120]),
+            Column("url", gettext_lazy("Address"), accessor=lambda i: i.url),
+        ],
+        filters=[
+            Filter(
+                "days",
+                gettext_lazy("Period"),
+                kind="select",
+                lookup=_since_days,
+                choices=[
+                    ("1", gettext_lazy("Last day")),
+                    ("7", gettext_lazy("Last week")),
+                    ("30", gettext_lazy("Last month")),
+                ],
+            ),
+        ],
+        search_fields=["title", "summary"],
+        default_sort="-published_at",
+        export_formats=("xlsx", "csv"),
+        empty_title=gettext_lazy("No news yet"),
+        empty_text=gettext_lazy(
+            "Stories from the configured feeds that mention notable alumni or alumni "
+            "enterprises show here."
+        ),
+    )
+    if table.export_format:
+        return table.export_response("alumni-news")
+    last_job = Job.objects.filter(kind=NEWS_JOB, org=org).order_by("-id").first() if org else None
+    may_collect = org is not None and policy.can(request.user, "crawl", CrawlRun(org=org))
+    return render(
+        request,
+        "discovery/console/news.html",
+        {"table": table, "org": org, "last_job": last_job, "may_collect": may_collect},
+    )
