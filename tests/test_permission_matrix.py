@@ -1686,6 +1686,46 @@ CONSOLE_CASES.update(
 )
 
 
+# --- Shop (商品, 订单, 积分, issue 13) -------------------------------------------------------------
+
+
+def _college_product(world: World) -> dict[str, Any]:
+    from tests.shop.factories import ProductFactory
+
+    return {"pk": ProductFactory(org=world.tree.club).pk}
+
+
+def _college_shop_order(world: World) -> dict[str, Any]:
+    from tests.shop.factories import ProductFactory, VariantFactory
+    from xiaoyou.shop.services.orders import Item, order_checkout
+    from xiaoyou.shop.services.points import points_credit
+
+    buyer = UserFactory()
+    points_credit(user=buyer, points=1000, reason="test", source="matrix:1")
+    variant = VariantFactory(product=ProductFactory(org=world.tree.club))
+    order = order_checkout(
+        buyer=buyer, items=[Item(variant.pk, 1)], pay_method="points", delivery="pickup"
+    )
+    return {"pk": order.pk}
+
+
+CONSOLE_CASES.update(
+    {
+        "console:shop_product": Case(_college_product),
+        "console:shop_variant_save": Case(
+            _college_product, method="post", data=lambda world: {"label": "L", "stock": "3"}
+        ),
+        "console:shop_order": Case(_college_shop_order),
+        "console:shop_order_ship": Case(
+            _college_shop_order, method="post", data=lambda world: {"shipping_number": ""}
+        ),
+        "console:shop_order_refund": Case(
+            _college_shop_order, method="post", data=lambda world: {"reason": "退货"}
+        ),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

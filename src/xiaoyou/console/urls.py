@@ -43,6 +43,7 @@ urlpatterns = [
     path("content/", include("xiaoyou.content.urls_console")),  # 相册, 活动掠影
     path("cards/", include("xiaoyou.cards.urls_console")),  # 校友云卡
     path("discovery/", include("xiaoyou.discovery.urls_console")),  # 知名校友, 招聘
+    path("shop/", include("xiaoyou.shop.urls_console")),  # 商品, 订单, 积分规则
 ]
 
 # Every console page needs a signed-in staff administrator (or a platform operator); the
