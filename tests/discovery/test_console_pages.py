@@ -134,3 +134,20 @@ def test_another_orgs_admin_cannot_see_the_candidates(client, crawled, regional_
         client.get(reverse("console:discovery_candidate", args=[candidate.pk])).status_code == 404
     )
     assert "张三" not in client.get(reverse("console:discovery_candidates")).content.decode()
+
+
+def test_only_public_notables_show_in_the_hall(client, org_tree):
+    from tests.factories import NotableAlumnusFactory
+
+    public = NotableAlumnusFactory(
+        org=org_tree.root, name="李建国", visibility="public", field="academia"
+    )
+    internal = NotableAlumnusFactory(org=org_tree.root, name="孙伟", visibility="internal")
+    html = client.get(reverse("hall:discovery_notables")).content.decode()
+    assert "李建国" in html and "孙伟" not in html
+    assert (
+        "李建国"
+        not in client.get(reverse("hall:discovery_notables"), {"field": "arts"}).content.decode()
+    )
+    assert client.get(reverse("hall:discovery_notable", args=[public.pk])).status_code == 200
+    assert client.get(reverse("hall:discovery_notable", args=[internal.pk])).status_code == 404

@@ -28,6 +28,7 @@ urlpatterns = [
     path("content/", include("xiaoyou.content.urls_hall")),  # 相册
     path("card/", include("xiaoyou.cards.urls_hall")),  # 校友云卡 (hall:card)
     path("jobs/", include("xiaoyou.discovery.urls_hall")),  # 校友招聘 (hall:discovery_jobs)
+    path("notables/", include("xiaoyou.discovery.urls_hall_notables")),  # 知名校友
     path("shop/", include("xiaoyou.shop.urls_hall")),  # 校友商店 (hall:shop)
     path("privacy/", include("xiaoyou.privacy.urls_hall")),
     path("payments/receipts/", include("xiaoyou.payments.urls_receipts")),

@@ -17,7 +17,7 @@ from xiaoyou.core import policy
 from xiaoyou.core.errors import ApplicationError
 from xiaoyou.discovery import selectors
 from xiaoyou.discovery.forms import ApplicationForm, EnterpriseForm, JobPostingForm
-from xiaoyou.discovery.models import JobApplication, JobPosting, PostingKind
+from xiaoyou.discovery.models import Field, JobApplication, JobPosting, PostingKind
 from xiaoyou.discovery.services import enterprises as enterprise_services
 from xiaoyou.discovery.services import jobs as services
 
@@ -183,3 +183,29 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your enterprise was sent for review."))
             return redirect("hall:discovery_enterprises")
     return render(request, "discovery/hall/enterprise_form.html", {"form": form})
+
+
+# --- 知名校友 (public profiles) -----------------------------------------------------------------
+
+
+def notable_directory(request: HttpRequest) -> HttpResponse:
+    field = request.GET.get("field", "")
+    notables = selectors.public_notables()
+    if field in Field.values:
+        notables = notables.filter(field=field)
+    text = request.GET.get("q", "").strip()[:60]
+    if text:
+        notables = notables.filter(name__icontains=text)
+    page = Paginator(notables.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "discovery/hall/notables.html",
+        {"page": page, "fields": Field.choices, "field": field, "text": text},
+    )
+
+
+def notable_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    notable = selectors.public_notables().filter(pk=pk).first()
+    if notable is None:
+        raise Http404
+    return render(request, "discovery/hall/notable.html", {"notable": notable})
