@@ -237,3 +237,23 @@ def test_hot_products_rank_sales_and_views(
     with django_capture_on_commit_callbacks(execute=True):
         pay(order)
     assert [product.name for product in hot_products()] == ["sold", "viewed"]
+
+
+def test_a_real_check_in_awards_the_attendance_points(
+    org_tree, verified_alumnus, college_admin, django_capture_on_commit_callbacks
+):
+    from tests.events.factories import EventFactory, RegistrationFactory
+    from xiaoyou.events.models import CheckInSource
+    from xiaoyou.events.services import tickets
+
+    PointsRuleFactory(org=org_tree.college, action="event_attended", points=30)
+    event = EventFactory(org=org_tree.college)
+    registration = tickets.ticket_issue(
+        registration=RegistrationFactory(event=event, user=verified_alumnus, name="张伟")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.check_in(
+            event=event, registration=registration, actor=college_admin, source=CheckInSource.SEARCH
+        )
+    entry = PointsEntry.objects.get(account__user=verified_alumnus)
+    assert (entry.points, entry.balance_after) == (30, 30)
