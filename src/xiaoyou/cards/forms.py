@@ -68,7 +68,7 @@ class PartnerForm(forms.ModelForm):
             "benefit_details": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "benefit": _("Shown on the scan page, e.g. 30% off rooms."),
+            "benefit": _("Shown on the scan page, e.g. rooms at a 30 percent discount."),
             "community": _(
                 "The partner's own community (a partner-type organization): its admins see "
                 "this partner's scans and redeem its vouchers."
@@ -97,7 +97,7 @@ class VoucherTypeForm(forms.ModelForm):
             "is_open_to_applications",
         ]
         widgets = {"valid_from": DATETIME_INPUT, "valid_until": DATETIME_INPUT}
-        help_texts = {"value": _("As shown on the voucher, e.g. one lunch, 30 yuan, 20% off.")}
+        help_texts = {"value": _("As shown on the voucher, e.g. one lunch, 30 yuan, 20 percent off.")}
 
     def __init__(self, *args: Any, program: CardProgram, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
