@@ -190,9 +190,10 @@ ATTENDEE_FIELDS = (
     "ticket_type__name",
     "user",
 )
-# What check-in needs of the event: its key, its signing secret and where it sits in the
-# organization tree (the check_in rule reads the organization's path).
-EVENT_FIELDS = ("id", "org_id", "ticket_secret", "org__id", "org__path")
+# What check-in needs of the event: its key, its signing secret and where its organization sits
+# in the tree (the check_in rule reads the path; hook subscribers such as shop points walk up
+# by parent). Other fields load on use.
+EVENT_FIELDS = ("id", "org_id", "ticket_secret", "org__id", "org__path", "org__parent_id")
 EVENT_JOINED = tuple(f"event__{field}" for field in EVENT_FIELDS)
 
 
