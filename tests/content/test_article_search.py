@@ -10,7 +10,12 @@ import pytest
 from xiaoyou.content import search_articles
 from xiaoyou.content import selectors_articles as selectors
 from xiaoyou.content.models import Article
-from xiaoyou.content.search_articles import document_tokens, term_query
+from xiaoyou.content.search_articles import (
+    document_tokens,
+    postgres_term,
+    postgres_tokens,
+    term_query,
+)
 from xiaoyou.content.services import articles as services
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +74,42 @@ def test_document_pieces_and_query_phrases():
     assert term_query("+++") is None
     plus = term_query("C++")
     assert plus is not None and not plus.exact
+
+
+def test_postgres_pieces_and_terms():
+    # PostgreSQL: each piece once, no positions; 2- and 3-character pieces of CJK runs.
+    assert postgres_tokens("校友会 Python3 校友") == [
+        "校友",
+        "校友会",
+        "友会",
+        "会",
+        "python3",
+        "友",
+    ]
+    assert postgres_tokens("Ａ股") == ["a", "股"]
+
+    def query(term):
+        found = postgres_term(term)
+        assert found is not None
+        return found.tsquery, found.exact
+
+    assert query("校") == ("'校':*", True)
+    assert query("校友") == ("'校友'", True)
+    assert query("校友会") == ("'校友会'", True)
+    # Longer: the AND of its 3-character pieces, which may lie apart: checked with icontains.
+    assert query("校友会长") == ("'校友会' & '友会长'", False)
+    assert query("Py") == ("'py':*", True)
+    assert query("2024年") == ("'2024':* & '年':*", False)
+    assert query("it's") == ("'it':* & 's':*", False)
+    assert postgres_term("+++") is None
+
+
+def test_three_character_pieces_that_are_not_adjacent_never_match(org_tree, college_admin):
+    # 校友会 and 友会长 both occur, 校友会长 never: the icontains check drops the article.
+    _published(college_admin, org_tree.college, "通知", "<p>校友会议，朋友会长谈。</p>")
+    _published(college_admin, org_tree.college, "任命", "<p>新任校友会长致辞。</p>")
+    assert _titles("校友会长") == ["任命"]
+    assert _titles("朋友会长") == ["通知"]
 
 
 def test_two_character_term_inside_a_longer_word(corpus):
@@ -144,10 +185,11 @@ def test_results_keep_the_callers_order(corpus, college_admin):
 
 
 def test_a_long_body_is_found_everywhere(org_tree, college_admin):
-    # PostgreSQL keeps a body in overlapping parts: a phrase across a part boundary is found.
-    filler = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏" * 200
-    boundary = search_articles.PART_TOKENS - search_articles.PART_OVERLAP - 2
-    body = filler[:boundary] + "校友返校日" + filler[: search_articles.PART_TOKENS * 3] + "末尾"
+    # PostgreSQL keeps a body in overlapping parts (about two pieces a CJK character): a phrase
+    # across a part boundary is found.
+    filler = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏" * 2000
+    boundary = (search_articles.PART_TOKENS - search_articles.PART_OVERLAP) // 2 - 2
+    body = filler[:boundary] + "校友返校日" + filler[: search_articles.PART_TOKENS] + "末尾"
     _published(college_admin, org_tree.college, "长文", f"<p>{body}</p>")
     assert _titles("校友返校日") == ["长文"]
     assert _titles("末尾") == ["长文"]

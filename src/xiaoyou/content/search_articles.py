@@ -17,10 +17,15 @@ phrase spans the two; rowid = article id). A contentless table forgets the text,
 a document needs the text it was indexed from: triggers copy the old title and body of an
 updated or deleted article to content_article_search_stale, and the next index call removes
 those documents (article_search_index / articles_search_index, called by the services).
-PostgreSQL: content_article_search rows (article id, part, tsvector of the same pieces with
-positions; part 0 the title, parts 1.. the body in windows of PART_TOKENS pieces that overlap
-by PART_OVERLAP, as a tsvector keeps at most 256 positions of a piece and none past 16,383)
-with a GIN index; phrases use <->. Deleting or truncating articles removes their rows.
+PostgreSQL: content_article_search rows (article id, part, tsvector of the pieces of title and
+body without positions; one part unless the text is longer than PART_TOKENS pieces) with a GIN
+index. Its pieces are those above plus every 3-character piece of a CJK run, so a term of 2 or
+3 CJK characters is one piece and a longer one the AND of its 3-character pieces (then checked
+with icontains): with no phrase (<->) in any query, the GIN index answers alone and PostgreSQL
+never reads a stored document back to check positions, which cost up to 0.6 s a query over
+100,000 articles. The documents are stored out of line and the table keeps no statistics of
+them (migration 0007): the rows the index points at stay small, and the planner always goes
+through the index (see _postgres_frequent). Deleting or truncating articles removes their rows.
 
 Changing the document rules needs `xiaoyou articles-reindex` (old documents could not be
 removed otherwise).
@@ -45,14 +50,16 @@ from django.db.models.expressions import RawSQL
 FTS_TABLE = "content_article_fts"
 STALE_TABLE = "content_article_search_stale"
 PG_TABLE = "content_article_search"
+PG_DOCUMENT_INDEX = "content_article_search_document"
+PG_DOCUMENT_INDEX_SQL = f"CREATE INDEX {PG_DOCUMENT_INDEX} ON {PG_TABLE} USING gin (document)"
 MAX_WORD = 60
-PART_TOKENS = 2000
-PART_OVERLAP = 100
+PART_TOKENS = 20_000
+PART_OVERLAP = 400
 BATCH = 500
-# PostgreSQL's choice of plan (see _postgres_frequent): terms in at least 3% of the first 300
-# articles walk the list; rarer ones use the GIN index. Near 3% both cost about the same.
-SAMPLE = 300
+# PostgreSQL's choice of plan (see _postgres_frequent): terms in at least 3% of the articles
+# (and at least 200) walk the list; rarer ones look their matches up by id.
 FREQUENT_SHARE = 0.03
+FREQUENT_MINIMUM = 200
 
 _CJK = (
     "\u3040-\u30ff"  # kana
@@ -95,14 +102,6 @@ class TermQuery:
     def fts5(self) -> str:
         return '"' + " ".join(self.tokens) + '"' + (" *" if self.prefix else "")
 
-    def tsquery(self) -> str:
-        pieces = [
-            "'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in self.tokens
-        ]
-        if self.prefix:
-            pieces[-1] += ":*"
-        return " <-> ".join(pieces)
-
 
 def term_query(term: str) -> TermQuery | None:
     """The phrase of a query term; None when it has no letter or digit at all."""
@@ -127,6 +126,66 @@ def term_query(term: str) -> TermQuery | None:
     return TermQuery(tuple(tokens), prefix, exact)
 
 
+@dataclass(frozen=True)
+class PostgresTerm:
+    tsquery: str
+    exact: bool  # the GIN match alone is the substring match (no icontains check needed)
+
+
+def _tslexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def postgres_term(term: str) -> PostgresTerm | None:
+    """The PostgreSQL query of a term: pieces ANDed, no positions (see postgres_tokens).
+
+    One CJK character is a prefix (the pieces starting with it), 2 and 3 characters are one
+    piece each (exact), a longer run the AND of its 3-character pieces (then checked with
+    icontains); a Latin word is a word prefix. None when the term has no letter or digit."""
+    folded = _fold(term)
+    runs = _runs(folded)
+    if not runs:
+        return None
+    pieces: list[str] = []
+    for is_cjk, run in runs:
+        if not is_cjk or len(run) == 1:
+            piece = _tslexeme(run[:MAX_WORD]) + ":*"
+            if piece not in pieces:
+                pieces.append(piece)
+        elif len(run) <= 3:
+            pieces.append(_tslexeme(run))
+        else:
+            for start in range(len(run) - 2):
+                piece = _tslexeme(run[start : start + 3])
+                if piece not in pieces:
+                    pieces.append(piece)
+    is_cjk, run = runs[0]
+    exact = len(runs) == 1 and (not is_cjk or len(run) <= 3) and bool(_TOKEN_ONLY.fullmatch(folded))
+    return PostgresTerm(" & ".join(pieces), exact)
+
+
+def postgres_tokens(text: str) -> list[str]:
+    """The pieces of a title or body for PostgreSQL, in order of first appearance, each once:
+    of a CJK run its 2- and 3-character pieces and its last character (校友会 -> 校友 校友会
+    友会 会), of other letters and digits the lower-cased word. Without positions the GIN index
+    answers a query alone (no recheck of the stored documents)."""
+    return list(dict.fromkeys(_postgres_sequence(text)))
+
+
+def _postgres_sequence(text: str) -> list[str]:
+    tokens: list[str] = []
+    for is_cjk, run in _runs(_fold(text)):
+        if is_cjk:
+            for start in range(len(run) - 1):
+                tokens.append(run[start : start + 2])
+                if start + 3 <= len(run):
+                    tokens.append(run[start : start + 3])
+            tokens.append(run[-1])
+        else:
+            tokens.append(run[:MAX_WORD])
+    return tokens
+
+
 # --- Query --------------------------------------------------------------------------------------
 
 
@@ -137,10 +196,12 @@ def _contains(term: str) -> Q:
 def search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> QuerySet[Any]:
     """`queryset` narrowed to the articles whose title or body contains every term."""
     vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        return _postgres_search_filter(queryset, terms)
     phrases: list[TermQuery] = []
     for term in terms:
         query = term_query(term)
-        if query is None or vendor not in ("sqlite", "postgresql"):
+        if query is None or vendor != "sqlite":
             queryset = queryset.filter(_contains(term))
             continue
         phrases.append(query)
@@ -148,35 +209,46 @@ def search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> QuerySet[Any
             queryset = queryset.filter(_contains(term))
     if not phrases:
         return queryset
-    if vendor == "sqlite":
-        expression = " AND ".join(phrase.fts5() for phrase in phrases)
-        # `id + 0`: SQLite then walks the caller's order through content_article_listing (a
-        # covering index, migration 0006) and checks each id against the matches, stopping at
-        # the page's end. Looking each match up by id instead reads every matching row — with
-        # its body — to sort them: 250 ms for a term in every article of 36,000.
-        return queryset.alias(search_id=F("pk") + Value(0)).filter(
-            search_id__in=RawSQL(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
-            )
+    expression = " AND ".join(phrase.fts5() for phrase in phrases)
+    # `id + 0`: SQLite then walks the caller's order through content_article_listing (a
+    # covering index, migration 0006) and checks each id against the matches, stopping at
+    # the page's end. Looking each match up by id instead reads every matching row — with
+    # its body — to sort them: 250 ms for a term in every article of 36,000.
+    return queryset.alias(search_id=F("pk") + Value(0)).filter(
+        search_id__in=RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
         )
-    tsqueries = [phrase.tsquery() for phrase in phrases]
-    if _postgres_frequent(queryset, tsqueries):
-        # Found in many articles: walk the caller's order (content_article_listing) and probe
-        # each article's rows; the page and the capped count stop early. OFFSET 0 keeps the
-        # probe per article (PostgreSQL would otherwise turn it into a join over every match).
+    )
+
+
+def _postgres_search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> QuerySet[Any]:
+    tsqueries: list[str] = []
+    for term in terms:
+        query = postgres_term(term)
+        if query is None or not query.exact:
+            queryset = queryset.filter(_contains(term))
+        if query is not None:
+            tsqueries.append(query.tsquery)
+    if not tsqueries:
+        return queryset
+    if _postgres_frequent(queryset.db, tsqueries):
+        # Found in many articles: each term's matches once, from the GIN index, into a hash
+        # (the `OR false` keeps PostgreSQL from turning the IN into a join, which could look
+        # each of tens of thousands of matches up by id and sort them); the walk along the
+        # caller's order (content_article_listing) stops at the page's end and the capped count.
         for tsquery in tsqueries:
             queryset = queryset.filter(
                 RawSQL(
-                    f"EXISTS (SELECT 1 FROM {PG_TABLE} WHERE article_id = content_article.id "
-                    "AND document @@ %s::tsquery OFFSET 0)",
+                    f"(content_article.id IN (SELECT article_id FROM {PG_TABLE} "
+                    "WHERE document @@ %s::tsquery) OR false)",
                     [tsquery],
                     output_field=BooleanField(),
                 )
             )
         return queryset
     for tsquery in tsqueries:
-        # Rare: the GIN index gives the few matches. One subquery per term: the terms may sit
-        # in different parts of one article.
+        # Rare: the GIN index gives the few matches, looked up by id. One subquery per term:
+        # the terms may sit in different parts of one article.
         queryset = queryset.filter(
             pk__in=RawSQL(
                 f"SELECT article_id FROM {PG_TABLE} WHERE document @@ %s::tsquery", [tsquery]
@@ -185,51 +257,46 @@ def search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> QuerySet[Any
     return queryset
 
 
-def _postgres_frequent(queryset: QuerySet[Any], tsqueries: Sequence[str]) -> bool:
-    """Whether the terms are in at least FREQUENT_SHARE of the first SAMPLE articles of the
-    caller's list (one query walking its order: a few milliseconds).
+def _postgres_frequent(database: str, tsqueries: Sequence[str]) -> bool:
+    """Whether every term is in at least FREQUENT_SHARE of the articles (and at least
+    FREQUENT_MINIMUM): counted from the GIN index, stopping at that many.
 
-    PostgreSQL's own estimate cannot decide between the two plans: the pieces of a phrase are
-    correlated (友会 nearly always follows 校友), so it takes a common phrase for a rare one and
-    rechecks the positions of tens of thousands of matches; a sample of the real list cannot.
+    PostgreSQL's own estimate cannot make this choice: the search table keeps no statistics of
+    its documents (so the planner always reads matches through the GIN index, never by reading
+    every document), hence no idea of how common a term is; a count of the real matches has.
     """
-    sample_sql, sample_params = queryset.values_list("pk")[:SAMPLE].query.sql_with_params()
-    probes = " AND ".join(
-        f"EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.article_id = w.id "
-        "AND s.document @@ %s::tsquery OFFSET 0)"
-        for _ in tsqueries
-    )
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM ({sample_sql}) AS w(id) WHERE {probes}",
-            [*sample_params, *tsqueries],
-        )
-        (found,) = cursor.fetchone()
-    return found >= SAMPLE * FREQUENT_SHARE
+    if FREQUENT_SHARE <= 0:
+        return True
+    with connections[database].cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'content_article'::regclass")
+        row = cursor.fetchone()
+        total = max(float(row[0]) if row else 0.0, 0.0)
+        threshold = max(FREQUENT_MINIMUM, int(total * FREQUENT_SHARE))
+        for tsquery in tsqueries:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {PG_TABLE} "
+                "WHERE document @@ %s::tsquery LIMIT %s) AS found",
+                [tsquery, threshold],
+            )
+            (found,) = cursor.fetchone()
+            if found < threshold:
+                return False
+    return True
 
 
 # --- Index --------------------------------------------------------------------------------------
 
 
-def _tsvector(tokens: Sequence[str]) -> str:
-    positions: dict[str, list[str]] = {}
-    for position, token in enumerate(tokens, start=1):
-        positions.setdefault(token, []).append(str(position))
-    return " ".join(
-        "'" + token.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(places)
-        for token, places in positions.items()
-    )
-
-
-def _parts(title: str, body: str) -> list[tuple[int, str]]:
-    parts = [(0, _tsvector(document_tokens(title)))]
-    tokens = document_tokens(body)
+def _postgres_parts(title: str, body: str) -> list[tuple[int, list[str]]]:
+    """The pieces of the title and body together, in windows of PART_TOKENS overlapping by
+    PART_OVERLAP (a tsvector holds at most 1 MB; a term's pieces are adjacent, so every term of
+    up to ~PART_OVERLAP / 2 characters lies whole in one window): most articles are one part."""
+    tokens = _postgres_sequence(title) + _postgres_sequence(body)
     step = PART_TOKENS - PART_OVERLAP
-    for number, start in enumerate(range(0, max(len(tokens) - PART_OVERLAP, 1), step), start=1):
-        window = tokens[start : start + PART_TOKENS]
-        if window:
-            parts.append((number, _tsvector(window)))
-    return parts
+    return [
+        (number, list(dict.fromkeys(tokens[start : start + PART_TOKENS])))
+        for number, start in enumerate(range(0, max(len(tokens) - PART_OVERLAP, 1), step))
+    ]
 
 
 def _sqlite_document(title: str, body: str) -> tuple[str, str]:
@@ -296,11 +363,12 @@ def _postgres_index(cursor: Any, ids: Sequence[int]) -> int:
         cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [batch])
         rows = _rows(cursor, batch)
         cursor.executemany(
-            f"INSERT INTO {PG_TABLE} (article_id, part, document) VALUES (%s, %s, %s::tsvector)",
+            f"INSERT INTO {PG_TABLE} (article_id, part, document) "
+            "VALUES (%s, %s, array_to_tsvector(%s::text[]))",
             [
-                (pk, number, vector)
+                (pk, number, tokens)
                 for pk, title, body in rows
-                for number, vector in _parts(title, body)
+                for number, tokens in _postgres_parts(title, body)
             ],
         )
         done += len(rows)
@@ -335,11 +403,18 @@ def articles_search_rebuild(*, using: Any = None) -> int:
             cursor.execute(f"DELETE FROM {STALE_TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {PG_TABLE}")
+            # Building the GIN index once over every row is many times faster than keeping it
+            # up to date row by row (the transaction holds the table meanwhile).
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_DOCUMENT_INDEX}")
         else:
             return 0
         cursor.execute("SELECT id FROM content_article ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
     total = articles_search_index(ids, using=connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(PG_DOCUMENT_INDEX_SQL)
     articles_search_optimize(using=connection)
     return total
 
@@ -401,7 +476,7 @@ POSTGRES_FORWARD = [
         document tsvector NOT NULL,
         PRIMARY KEY (article_id, part)
     )""",
-    f"CREATE INDEX content_article_search_document ON {PG_TABLE} USING gin (document)",
+    PG_DOCUMENT_INDEX_SQL,
     f"""CREATE OR REPLACE FUNCTION content_article_search_forget() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
