@@ -225,48 +225,59 @@ def _postgres_search_filter(queryset: QuerySet[Any], terms: Sequence[str]) -> Qu
     tsqueries: list[str] = []
     for term in terms:
         query = postgres_term(term)
-        if query is None or not query.exact:
-            queryset = queryset.filter(_contains(term))
         if query is not None:
             tsqueries.append(query.tsquery)
-    if not tsqueries:
-        return queryset
-    if _postgres_frequent(queryset.db, tsqueries):
-        # Found in many articles: each term's matches once, from the GIN index, into a hash
-        # (the `OR false` keeps PostgreSQL from turning the IN into a join, which could look
-        # each of tens of thousands of matches up by id and sort them); the walk along the
-        # caller's order (content_article_listing) stops at the page's end and the capped count.
-        for tsquery in tsqueries:
+        if query is not None and query.exact:
+            continue
+        runs = _runs(_fold(term))
+        if query is not None and len(runs) == 1 and runs[0][0] and runs[0][1] == term:
+            # CJK only (no case to fold): strpos, whose estimate (a third of the rows) lets
+            # PostgreSQL keep walking the hall's order; LIKE's would make it read every article.
             queryset = queryset.filter(
                 RawSQL(
-                    f"(content_article.id IN (SELECT article_id FROM {PG_TABLE} "
-                    "WHERE document @@ %s::tsquery) OR false)",
-                    [tsquery],
+                    "(strpos(content_article.title, %s) > 0 "
+                    "OR strpos(content_article.body_text, %s) > 0)",
+                    [term, term],
                     output_field=BooleanField(),
                 )
             )
+        else:
+            queryset = queryset.filter(_contains(term))
+    if not tsqueries:
         return queryset
-    for tsquery in tsqueries:
-        # Rare: the GIN index gives the few matches, looked up by id. One subquery per term:
-        # the terms may sit in different parts of one article.
-        queryset = queryset.filter(
-            pk__in=RawSQL(
-                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ %s::tsquery", [tsquery]
+    for tsquery, frequent in zip(
+        tsqueries, _postgres_frequent(queryset.db, tsqueries), strict=True
+    ):
+        if frequent:
+            # In many articles: its matches once, from the GIN index, into a hash (`OR false`
+            # keeps PostgreSQL from turning the IN into a join, which could look each of tens of
+            # thousands of matches up by id); the walk along the caller's order
+            # (content_article_listing) stops at the page's end and at the capped count.
+            sql = (
+                f"(content_article.id IN (SELECT article_id FROM {PG_TABLE} "
+                "WHERE document @@ %s::tsquery) OR false)"
             )
-        )
+        else:
+            # Rare: its few matches from the GIN index (once, an init plan), looked up by id.
+            sql = (
+                f"content_article.id = ANY(ARRAY(SELECT article_id FROM {PG_TABLE} "
+                "WHERE document @@ %s::tsquery))"
+            )
+        queryset = queryset.filter(RawSQL(sql, [tsquery], output_field=BooleanField()))
     return queryset
 
 
-def _postgres_frequent(database: str, tsqueries: Sequence[str]) -> bool:
-    """Whether every term is in at least FREQUENT_SHARE of the articles (and at least
+def _postgres_frequent(database: str, tsqueries: Sequence[str]) -> list[bool]:
+    """For each term, whether it is in at least FREQUENT_SHARE of the articles (and at least
     FREQUENT_MINIMUM): counted from the GIN index, stopping at that many.
 
     PostgreSQL's own estimate cannot make this choice: the search table keeps no statistics of
-    its documents (so the planner always reads matches through the GIN index, never by reading
-    every document), hence no idea of how common a term is; a count of the real matches has.
+    its documents (so the planner never reads every document to find matches), hence no idea of
+    how common a term is; a count of the real matches has.
     """
     if FREQUENT_SHARE <= 0:
-        return True
+        return [True] * len(tsqueries)
+    frequent: list[bool] = []
     with connections[database].cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'content_article'::regclass")
         row = cursor.fetchone()
@@ -279,9 +290,8 @@ def _postgres_frequent(database: str, tsqueries: Sequence[str]) -> bool:
                 [tsquery, threshold],
             )
             (found,) = cursor.fetchone()
-            if found < threshold:
-                return False
-    return True
+            frequent.append(found >= threshold)
+    return frequent
 
 
 # --- Index --------------------------------------------------------------------------------------
