@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 def register_all() -> None:
+    from xiaoyou.alumni.hooks import profile_completed
     from xiaoyou.donations.hooks import donation_paid
     from xiaoyou.events.hooks import attendee_checked_in
     from xiaoyou.payments.payables import register_payable
@@ -23,6 +24,7 @@ def register_all() -> None:
     tasks.register()
     attendee_checked_in.subscribe(points.on_attendee_checked_in)
     donation_paid.subscribe(points.on_donation_paid)
+    profile_completed.subscribe(points.on_profile_completed)
     _ui()
 
 

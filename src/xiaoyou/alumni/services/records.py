@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from xiaoyou.alumni import policy as alumni_policy
 from xiaoyou.alumni import sensitive
 from xiaoyou.alumni.custom_fields import active_custom_fields, validate_custom_data
+from xiaoyou.alumni.hooks import profile_completed, profile_is_complete
 from xiaoyou.alumni.models import (
     AlumniRecord,
     ContactKind,
@@ -371,6 +372,7 @@ def record_update(
         raise ValidationError(_("This record is deleted; restore it first."))
     if source == RecordSource.SELF and degrees is not None:
         raise ValidationError(_("This field cannot be changed here."))
+    was_complete = profile_is_complete(record)
     history, contacts = _apply(
         actor=actor, record=record, changes=changes, source=source, creating=False
     )
@@ -392,6 +394,8 @@ def record_update(
             actor=actor,
         )
         _audit(actor, "alumni_record.change", record, history)
+    if source == RecordSource.SELF and not was_complete and profile_is_complete(record):
+        profile_completed.send(record)  # delivered after commit
     return record
 
 

@@ -149,3 +149,16 @@ def on_donation_paid(donation: Any) -> None:
         user=donation.user,
         source=f"donation:{donation.pk}",
     )
+
+
+def on_profile_completed(record: Any) -> None:
+    """alumni's `profile_completed`: points for completing one's profile, once per record
+    (the ledger's source is the record, so filling the profile in again earns nothing)."""
+    if not record.user_id:
+        return
+    points_award(
+        action=PointsRuleAction.PROFILE_COMPLETED,
+        org=record.org,
+        user=record.user,
+        source=f"alumni_record:{record.pk}",
+    )
