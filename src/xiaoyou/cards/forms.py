@@ -97,7 +97,9 @@ class VoucherTypeForm(forms.ModelForm):
             "is_open_to_applications",
         ]
         widgets = {"valid_from": DATETIME_INPUT, "valid_until": DATETIME_INPUT}
-        help_texts = {"value": _("As shown on the voucher, e.g. one lunch, 30 yuan, 20 percent off.")}
+        help_texts = {
+            "value": _("As shown on the voucher, e.g. one lunch, 30 yuan, 20 percent off.")
+        }
 
     def __init__(self, *args: Any, program: CardProgram, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
