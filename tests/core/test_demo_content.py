@@ -93,6 +93,7 @@ def test_each_module_registers_its_demo_content():
         "xiaoyou.events.demo",
         "xiaoyou.donations.demo",
         "xiaoyou.polls.demo",
+        "xiaoyou.shop.demo",
     ]
 
 

@@ -9,7 +9,7 @@ def register_all() -> None:
     from xiaoyou.donations.hooks import donation_paid
     from xiaoyou.events.hooks import attendee_checked_in
     from xiaoyou.payments.payables import register_payable
-    from xiaoyou.shop import errors, policy, tasks  # noqa: F401 - errors: messages
+    from xiaoyou.shop import demo, errors, policy, tasks  # noqa: F401 - errors: messages
     from xiaoyou.shop.models import Order
     from xiaoyou.shop.services import orders, points
 
@@ -22,6 +22,7 @@ def register_all() -> None:
         next_url=orders.next_url,
     )
     tasks.register()
+    demo.register()
     attendee_checked_in.subscribe(points.on_attendee_checked_in)
     donation_paid.subscribe(points.on_donation_paid)
     profile_completed.subscribe(points.on_profile_completed)
