@@ -1726,6 +1726,38 @@ CONSOLE_CASES.update(
 )
 
 
+def _college_off_shelf_product_id(world: World) -> dict[str, Any]:
+    # Off the shelf: only its organization's admins preview it (anyone sees it once on sale).
+    from tests.shop.factories import ProductFactory
+
+    return {"product_id": ProductFactory(org=world.tree.club, is_on_shelf=False).pk}
+
+
+def _college_admins_own_shop_order_id(world: World) -> dict[str, Any]:
+    # "My orders": the college admin's own order; nobody else reads it through the API.
+    from tests.shop.factories import ProductFactory, VariantFactory
+    from xiaoyou.shop.services.orders import Item, order_checkout
+    from xiaoyou.shop.services.points import points_credit
+
+    points_credit(user=world.college_admin, points=1000, reason="test", source="matrix:2")
+    variant = VariantFactory(product=ProductFactory(org=world.tree.club))
+    order = order_checkout(
+        buyer=world.college_admin,
+        items=[Item(variant.pk, 1)],
+        pay_method="points",
+        delivery="pickup",
+    )
+    return {"order_id": order.pk}
+
+
+API_CASES.update(
+    {
+        "GET /api/v1/shop/products/{product_id}": Case(_college_off_shelf_product_id),
+        "GET /api/v1/shop/orders/{order_id}": Case(_college_admins_own_shop_order_id),
+    }
+)
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from xiaoyou.api.pagination import PageNumber
+from xiaoyou.core import policy
 from xiaoyou.shop.models import Order, PointsAccount, Product
 from xiaoyou.shop.selectors import orders_of, points_entries_of, products_on_shelf
 from xiaoyou.shop.services.catalog import product_view_record
@@ -150,13 +151,21 @@ def products(
     "/shop/products/{product_id}",
     response=ProductDetailOut,
     auth=None,
-    summary="A product on the shelf with its variants and their stock (counts a view)",
+    summary="A product with its variants and their stock (counts a view while on the shelf)",
 )
 def product(request: HttpRequest, product_id: int) -> Any:
-    found = products_on_shelf().filter(pk=product_id).first()
-    if found is None:
+    # On the shelf: anyone; off the shelf: its organization's admins only (a preview), through
+    # the policy's `view` rule; everyone else gets a 404 as for a product that does not exist.
+    found = (
+        Product.objects.select_related("org")
+        .prefetch_related("variants")
+        .filter(pk=product_id)
+        .first()
+    )
+    if found is None or not policy.can(request.user, "view", found):
         raise Http404
-    product_view_record(product=found)
+    if found.is_on_shelf:
+        product_view_record(product=found)
     return found
 
 
